@@ -84,7 +84,7 @@ class Dataset:
 # --------------------------------------------------------------------------
 
 
-def _validation_problems(err: ValidationError, located: Located) -> list[Problem]:
+def _validation_problems(err: ValidationError, located: Located, ds: "Dataset | None" = None) -> list[Problem]:
     out = []
     for e in err.errors(include_url=False):
         loc = tuple(e["loc"])
@@ -102,6 +102,9 @@ def _validation_problems(err: ValidationError, located: Located) -> list[Problem
             hint = "start the change with one of those keys"
         elif e["type"].startswith("string_pattern"):
             hint = "ids use lower-case letters, digits and hyphens, e.g. 'jiang-fan'"
+            named = ds.name_index.get(name_key(str(e.get("input", "")))) if ds else None
+            if named:
+                hint = f"{e['input']!r} is a name of {named!r}: use the id"
         elif e["type"] in ("dict_type", "model_type", "list_type", "string_type"):
             hint = "check the indentation and the kind of value"
         elif msg.startswith("Value error, "):
@@ -143,7 +146,7 @@ def _field_names() -> list[str]:
     return _FIELDS
 
 
-def _validate(model_cls: type[BaseModel], located: Located, problems: list[Problem]) -> Any:
+def _validate(model_cls: type[BaseModel], located: Located, problems: list[Problem], ds: "Dataset | None" = None) -> Any:
     if not isinstance(located.data, dict):
         problems.append(located.problem((), f"expected a mapping at the top of the file, found {type(located.data).__name__}",
                                         "see the example files in seeds/"))
@@ -151,7 +154,7 @@ def _validate(model_cls: type[BaseModel], located: Located, problems: list[Probl
     try:
         return model_cls.model_validate(located.data)
     except ValidationError as err:
-        problems.extend(_validation_problems(err, located))
+        problems.extend(_validation_problems(err, located, ds))
         return None
 
 
@@ -222,7 +225,7 @@ def load_dataset(root: str | Path) -> Dataset:
         loc = _load(path, root, problems)
         if loc is None:
             continue
-        ann = _validate(m.Announcement, loc, problems)
+        ann = _validate(m.Announcement, loc, problems, ds)
         if ann is None:
             continue
         af = AnnouncementFile(ann, loc)

@@ -179,18 +179,30 @@ def describe_fact(history: History, fact: Fact, entity: str, lang: str = "en") -
 
 
 def timeline(history: History, entity: str, lang: str = "en") -> list[dict[str, Any]]:
-    """Every fact about ``entity`` as begin/end events in version order."""
+    """Every fact about ``entity`` as events in version order.
+
+    ``from``: the fact starts; ``confirmed``: a later announcement restates it;
+    ``until``: it ends. Each event carries the quotes of its own announcement.
+    """
+    index_of = {v.id: v.index for v in history.versions}
     events = []
+
+    def add(k: int, kind: str, text: str, evidence) -> None:
+        ann = history.versions[k].announcement
+        events.append({"index": k, "version": ann.id, "date": date_label(ann.date, ann.approximate),
+                       "event": kind, "what": text, "evidence": [e.as_dict() for e in evidence]})
+
     for fact in history.entity_facts(entity):
         text = describe_fact(history, fact, entity, lang)
-        start = history.versions[fact.start].announcement
-        events.append({"index": fact.start, "version": start.id, "date": date_label(start.date, start.approximate),
-                       "event": "from", "what": text, "evidence": [e.as_dict() for e in fact.evidence]})
+        by_ann: dict[int, list] = {}
+        for e in fact.evidence:
+            by_ann.setdefault(index_of[e.announcement], []).append(e)
+        for k, evidence in sorted(by_ann.items()):
+            add(k, "from" if k == fact.start else "confirmed", text, evidence)
         if fact.end < len(history.versions):
-            end = history.versions[fact.end].announcement
-            events.append({"index": fact.end, "version": end.id, "date": date_label(end.date, end.approximate),
-                           "event": "until", "what": text, "evidence": [e.as_dict() for e in fact.end_evidence]})
-    events.sort(key=lambda e: (e["index"], e["event"] != "until", e["what"]))
+            add(fact.end, "until", text, fact.end_evidence)
+    order = {"until": 0, "from": 1, "confirmed": 2}
+    events.sort(key=lambda e: (e["index"], order[e["event"]], e["what"]))
     return events
 
 
@@ -211,7 +223,7 @@ def timeline_text(history: History, entity: str, lang: str = "en") -> str:
             lines.append("")
             lines.append(f"{e['date']}  {e['version']}")
             last = e["version"]
-        verb = "+" if e["event"] == "from" else "-"
+        verb = {"from": "+", "until": "-", "confirmed": "="}[e["event"]]
         lines.append(f"  {verb} {e['what']}")
         for ev in e["evidence"]:
             lines.append(f"      “{ev['quote']}” [{ev['source']}]")
