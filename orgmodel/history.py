@@ -487,6 +487,17 @@ class _Applier:
                     stack.append((t, path + [t]))
         return None
 
+    def _cycle_sources(self, cycle: list[str]) -> str:
+        """Where each existing line of a cycle was set, for the error message."""
+        parts = []
+        for a, b in zip(cycle[1:], cycle[2:]):
+            fact = self.current.get(("line", a, "business"))
+            if fact is None or fact.value != b:
+                fact = self.current.get(("fline", a, b))
+            if fact is not None and fact.where:
+                parts.append(f"{a} -> {b} set at {fact.where[0]}:{fact.where[1]}")
+        return f" (existing lines: {'; '.join(parts)})" if parts else ""
+
     def check_lines(self) -> None:
         for key, ci in self.new_lines:
             fact = self.current.get(key)
@@ -635,7 +646,7 @@ class _Applier:
             self.fail(f"{who!r} cannot report to themselves", "name the person's manager", path)
         cycle = self.line_cycle(who, to)
         if cycle:
-            self.fail(f"reporting cycle: {' -> '.join(cycle)}",
+            self.fail(f"reporting cycle: {' -> '.join(cycle)}{self._cycle_sources(cycle)}",
                       "one of these lines is wrong; end it or point it elsewhere", path)
         key = ("line", who, "business") if line == "business" else ("fline", who, to)
         self.set(key, to if line == "business" else True)
