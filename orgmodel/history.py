@@ -21,13 +21,14 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from . import model as m
 from .errors import InputError, Problem, RefError
 from .load import AnnouncementFile, Dataset
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 INF = 1 << 62
 
@@ -145,7 +146,7 @@ class History:
     def entity_facts(self, entity: str) -> list[Fact]:
         return sorted(self.by_entity.get(entity, ()), key=lambda f: (f.start, f.end, repr(f.key)))
 
-    def snapshot(self, ref: str | int, entities: Iterable[str] | None = None) -> nx.DiGraph:
+    def snapshot(self, ref: str | int, entities: Iterable[str] | None = None) -> "nx.DiGraph":
         """The organisation after version ``ref``, as a typed ``DiGraph``.
 
         With ``entities``, only the facts that involve those entities (a
@@ -194,8 +195,10 @@ def _edge_key(attrs: dict[str, Any]) -> tuple:
     return (attrs["kind"], attrs.get("line", ""))
 
 
-def build_graph(history: History, k: int, facts: Iterable[Fact]) -> nx.DiGraph:
+def build_graph(history: History, k: int, facts: Iterable[Fact]) -> "nx.DiGraph":
     """A snapshot graph from the facts in force at version ``k``."""
+    import networkx as nx
+
     ds = history.dataset
     version = history.versions[k]
     ann = version.announcement

@@ -15,12 +15,13 @@ The JSON shapes here are a documented contract (see README, "JSON output"):
 from __future__ import annotations
 
 import json
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from .history import Fact, History
 from .model import display_name
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def dumps(data: Any) -> str:
