@@ -59,8 +59,10 @@ def log(settings: Settings, fmt: str) -> None:
 
 @click.command()
 @click.argument("ref", default="latest")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: an indented tree; json: nodes and edges with evidence.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "graphml", "mermaid", "csv", "dot", "outline"]),
+              default="text", show_default=True,
+              help="text: an indented tree; json: nodes and edges with evidence; "
+                   "the others as in `orgmodel export`.")
 @LANG
 @click.pass_obj
 def show(settings: Settings, ref: str, fmt: str, lang: str) -> None:
@@ -76,10 +78,11 @@ def show(settings: Settings, ref: str, fmt: str, lang: str) -> None:
       orgmodel show 2022 --lang zh
       orgmodel show latest~1 --format json
     """
-    from ..report import dumps, snapshot_json, snapshot_tree
+    from ..export import export_text
+    from ..report import snapshot_tree
 
     graph = settings.history().snapshot(ref)
-    click.echo(dumps(snapshot_json(graph)) if fmt == "json" else snapshot_tree(graph, lang), nl=False)
+    click.echo(snapshot_tree(graph, lang) if fmt == "text" else export_text(graph, fmt, lang), nl=False)
 
 
 @click.command()
