@@ -16,6 +16,7 @@ as_root() {
 missing=()
 command -v dot >/dev/null || missing+=(graphviz)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+fc-list 2>/dev/null | grep -qi "DejaVu Sans" || missing+=(fonts-dejavu-core)
 python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
 if [ "$mode" = test ]; then
   command -v chromium >/dev/null || missing+=(chromium)
