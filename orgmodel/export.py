@@ -326,12 +326,24 @@ def csv_rows(g: nx.DiGraph, lang: str = "en") -> list[dict[str, str]]:
     return rows
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert_cell(value: str) -> str:
+    """A cell a spreadsheet will not run as a formula (CSV injection).
+
+    Text that starts like a formula gets a leading apostrophe, which
+    spreadsheets show as plain text; every other value is written as it is.
+    """
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
 def csv_text(g: nx.DiGraph, lang: str = "en") -> str:
     """The ``id,name,parent,title,reports_to`` table (RFC 4180)."""
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writeheader()
-    writer.writerows(csv_rows(g, lang))
+    writer.writerows({k: _inert_cell(v) for k, v in row.items()} for row in csv_rows(g, lang))
     return buf.getvalue()
 
 

@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> None:
     from ..errors import OrgModelError
 
     try:
-        cli.main(args=argv, prog_name="orgmodel", standalone_mode=False)
+        rc = cli.main(args=argv, prog_name="orgmodel", standalone_mode=False)
     except OrgModelError as e:
         for problem in e.problems:
             click.echo(f"error: {problem}", err=True)
@@ -140,3 +140,11 @@ def main(argv: list[str] | None = None) -> None:
     except BrokenPipeError:
         sys.stderr.close()
         sys.exit(0)
+    except OSError as e:
+        # A folder that cannot be written, a full disk: the user's to fix, not a crash.
+        where = f"{e.filename}: " if e.filename else ""
+        click.echo(f"error: {where}{e.strerror or e} (check the path, its permissions and free space)", err=True)
+        sys.exit(2)
+    # Without standalone mode, click returns the code of ctx.exit(n) instead of exiting.
+    if isinstance(rc, int) and not isinstance(rc, bool) and rc:
+        sys.exit(rc)
