@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from . import model as m
+from .cache import paused_gc
 from .errors import InputError, Problem, RefError
 from .load import AnnouncementFile, Dataset
 
@@ -84,6 +85,47 @@ class Version:
         return self.announcement.id
 
 
+class _Where:
+    """The file and line of a change, looked up only when a message shows them.
+
+    Behaves as the pair ``(file, line)``. Finding a line may mean parsing the
+    file again for its line map (see :mod:`orgmodel.cache`), which only
+    error messages should pay for.
+    """
+
+    __slots__ = ("af", "path")
+
+    def __init__(self, af: AnnouncementFile, path: tuple):
+        self.af = af
+        self.path = path
+
+    def pair(self) -> tuple[str, int | None]:
+        return self.af.located.file, self.af.line_of(*self.path)[0]
+
+    def __getitem__(self, i: int) -> Any:
+        return self.pair()[i]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.pair())
+
+    def __len__(self) -> int:
+        return 2
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (_Where, tuple)):
+            return self.pair() == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.pair())
+
+    def __repr__(self) -> str:
+        return repr(self.pair())
+
+
+_ACTION_OF: dict[type, str] = {cls: name for name, cls in m.CHANGE_MODELS.items()}
+
+
 class _Skip(Exception):
     """A change that cannot be applied; its problem is already recorded."""
 
@@ -100,7 +142,8 @@ class History:
         self.events: list[list[Event]] = [[] for _ in self.versions]
         self.by_entity: dict[str, list[Fact]] = {}
         self.problems: list[Problem] = []
-        _Applier(self).run()
+        with paused_gc(freeze=True):
+            _Applier(self).run()
 
     # ---------------------------------------------------------------- queries
 
@@ -155,7 +198,8 @@ class History:
         k = ref if isinstance(ref, int) else self.resolve(ref)
         if not 0 <= k < len(self.versions):
             raise RefError(f"no version {k}: there are {len(self.versions)}")
-        return build_graph(self, k, self.facts_at(k, entities))
+        with paused_gc():
+            return build_graph(self, k, self.facts_at(k, entities))
 
 
 # ------------------------------------------------------------------ graphs
@@ -191,10 +235,6 @@ def _edge(fact: Fact) -> tuple[str, str, dict[str, Any]] | None:
     return None
 
 
-def _edge_key(attrs: dict[str, Any]) -> tuple:
-    return (attrs["kind"], attrs.get("line", ""))
-
-
 def build_graph(history: History, k: int, facts: Iterable[Fact]) -> "nx.DiGraph":
     """A snapshot graph from the facts in force at version ``k``."""
     import networkx as nx
@@ -212,18 +252,20 @@ def build_graph(history: History, k: int, facts: Iterable[Fact]) -> "nx.DiGraph"
         sources=list(ann.sources),
     )
     units: dict[str, Fact] = {}
-    edges: list[tuple[str, str, dict[str, Any]]] = []
+    # (source, target, kind, line, attrs): sorting these tuples orders the
+    # edges without a key function, as (source, target, kind, line) is unique.
+    edges: list[tuple[str, str, str, str, dict[str, Any]]] = []
     for fact in facts:
         if fact.key[0] == "unit":
             units[fact.key[1]] = fact
         else:
             e = _edge(fact)
             if e:
-                edges.append(e)
+                edges.append((e[0], e[1], e[2]["kind"], e[2].get("line", ""), e[2]))
     nodes: set[str] = set(units)
-    for s, t, _ in edges:
-        nodes.add(s)
-        nodes.add(t)
+    nodes.update(e[0] for e in edges)
+    nodes.update(e[1] for e in edges)
+    node_rows = []
     for nid in sorted(nodes):
         ent = ds.entities[nid]
         kind = ds.kinds[nid]
@@ -239,14 +281,20 @@ def build_graph(history: History, k: int, facts: Iterable[Fact]) -> "nx.DiGraph"
                 attrs["collective"] = getattr(ent, "collective", False)
         attrs["names"] = names
         attrs["name"] = m.display_name(names, "en")
-        g.add_node(nid, **attrs)
-    for s, t, attrs in sorted(edges, key=lambda e: (e[0], e[1], _edge_key(e[2]))):
-        if g.has_edge(s, t):
+        node_rows.append((nid, attrs))
+    g.add_nodes_from(node_rows)
+    edges.sort()
+    rows = []
+    last: tuple[str, str] | None = None
+    for s, t, _, _, attrs in edges:
+        if (s, t) == last:
             # A person can both report to and ... the same node only through different
             # kinds; keep them all in a list on the one DiGraph edge.
-            g.edges[s, t].setdefault("also", []).append(attrs)
+            rows[-1][2].setdefault("also", []).append(attrs)
         else:
-            g.add_edge(s, t, **attrs)
+            rows.append((s, t, attrs))
+            last = (s, t)
+    g.add_edges_from(rows)
     return g
 
 
@@ -318,6 +366,8 @@ class _Applier:
         self.heads: dict[str, str] = {}
         self.unit_end: dict[str, tuple[int, str]] = {}  # unit -> (index, announcement) it was dissolved
         self.set_here: dict[tuple, tuple[Any, tuple]] = {}
+        self.broken: set[str] = set()  # units whose creation failed (already reported)
+        self.asserted: dict[tuple, tuple[int, tuple | None]] = {}  # key -> (version, where) that last set it
 
     # -- bookkeeping
 
@@ -332,17 +382,17 @@ class _Applier:
             for ci, change in enumerate(self.ann.changes):
                 self.ci = ci
                 self.ev = [Evidence(self.ann.id, e.source, e.quote) for e in change.evidence]
+                action = _ACTION_OF[type(change)]
                 try:
-                    getattr(self, "do_" + change.action)(change.body)
+                    getattr(self, "do_" + action)(getattr(change, action))
                 except _Skip:
                     pass
             self.check_lines()
         if self.h.problems:
             raise InputError(self.h.problems)
 
-    def where(self, *path: Any) -> tuple[str, int | None]:
-        line, _ = self.af.line_of("changes", self.ci, *path)
-        return self.af.located.file, line
+    def where(self, *path: Any) -> "_Where":
+        return _Where(self.af, ("changes", self.ci, *path))
 
     def fail(self, message: str, hint: str | None = None, path: tuple = ()) -> None:
         line, col = self.af.line_of("changes", self.ci, self.ann.changes[self.ci].action, *path)
@@ -367,14 +417,19 @@ class _Applier:
             if old.value == value:
                 if old.start != self.k:
                     old.evidence.extend(e for e in self.ev if e not in old.evidence)
+                    self.asserted[key] = (self.k, here)
                 return
-            prev = self.h.versions[old.start].announcement
-            if old.start != self.k and prev.date == self.ann.date:
-                self.fail(f"contradicts announcement {prev.id} of the same date ({self.describe(old)}): "
+            # The last announcement that said so, even if it only repeated an older fact.
+            last, last_where = self.asserted.get(key, (old.start, old.where))
+            prev = self.h.versions[last].announcement
+            if last != self.k and prev.date == self.ann.date:
+                shown = f"{last_where[0]}:{last_where[1]}" if last_where else "?"
+                self.fail(f"contradicts announcement {prev.id} of the same date ({shown}): "
                           f"{_show_key(key)} is {_show_value(old.value)} there and {_show_value(value)} here",
                           "give the later announcement a later date, or correct one of them")
             self.close(key)
         fact = Fact(key, value, self.k, list(self.ev), where=here)
+        self.asserted[key] = (self.k, here)
         self.current[key] = fact
         self.h.facts.append(fact)
         self.h.started[self.k].append(fact)
@@ -433,6 +488,8 @@ class _Applier:
     def need_unit(self, unit: str, path: tuple) -> None:
         if self.alive(unit):
             return
+        if unit in self.broken:
+            raise _Skip  # its creation failed and was reported: say nothing more about it
         if unit in self.unit_end:
             idx, ann = self.unit_end[unit]
             self.fail(f"unit {unit!r} was dissolved by {ann} ({self.h.versions[idx].announcement.date})",
@@ -440,6 +497,9 @@ class _Applier:
         later = [v for v in self.ds.announcements if _creates(v.announcement, unit)]
         if later:
             other = later[0].announcement
+            if other.id == self.ann.id:
+                self.fail(f"unit {unit!r} is used before the change of this announcement that creates it",
+                          "put the create_unit or record_unit change first", path)
             self.fail(f"unit {unit!r} does not exist yet on {self.ann.date}: it is first created by {other.id} ({other.date})",
                       "create or record the unit first, or check the dates", path)
         self.fail(f"unit {unit!r} does not exist on {self.ann.date}",
@@ -471,6 +531,8 @@ class _Applier:
 
     def line_cycle(self, who: str, to: str) -> list[str] | None:
         """A path from ``to`` back to ``who`` along reporting lines, if any."""
+        if not self.reports_in.get(who):
+            return None  # nobody reports to ``who``: no line can lead back to them
         stack = [(to, [who, to])]
         seen = {to}
         while stack:
@@ -528,6 +590,19 @@ class _Applier:
     # -- actions
 
     def _new_unit(self, unit: str, parent: str | None, names: dict[str, str] | None) -> None:
+        try:
+            self._check_new_unit(unit, parent)
+        except _Skip:
+            if not self.alive(unit):
+                self.broken.add(unit)
+            raise
+        self.broken.discard(unit)
+        self.set(("unit", unit), self.names_for(unit, names))
+        self.unit_end.pop(unit, None)
+        if parent is not None:
+            self.set(("parent", unit), parent)
+
+    def _check_new_unit(self, unit: str, parent: str | None) -> None:
         if self.alive(unit):
             since = self.h.versions[self.current[("unit", unit)].start].announcement
             self.fail(f"unit {unit!r} already exists (since {since.id}, {since.date})",
@@ -536,10 +611,6 @@ class _Applier:
             if parent == unit:
                 self.fail(f"unit {unit!r} cannot be its own parent", "name another parent", ("parent",))
             self.need_unit(parent, ("parent",))
-        self.set(("unit", unit), self.names_for(unit, names))
-        self.unit_end.pop(unit, None)
-        if parent is not None:
-            self.set(("parent", unit), parent)
 
     def do_record_unit(self, body: m.RecordUnit) -> None:
         self._new_unit(body.unit, body.parent, body.name)

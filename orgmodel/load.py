@@ -19,13 +19,14 @@ import difflib
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator, Mapping
 
 from pydantic import BaseModel, ValidationError
 
 from . import model as m
+from .cache import Cache, code_version, digest, located_for, paused_gc, plain_parse, read_file
 from .errors import InputError, Problem
-from .yamlsrc import Located, load_yaml, read_text
+from .yamlsrc import Located, load_yaml, parse_yaml, read_text
 
 SOURCES_FILE = "sources.yaml"
 REGISTRY_FILE = "registry.yaml"
@@ -60,7 +61,7 @@ class Dataset:
 
     root: Path
     sources: dict[str, m.Source]
-    source_texts: dict[str, str]
+    source_texts: Mapping[str, str]
     registry: m.Registry
     announcements: list[AnnouncementFile]
     entities: dict[str, m.Entity] = field(default_factory=dict)
@@ -77,8 +78,13 @@ class Dataset:
         return self.name_index.get(name_key(text))
 
     def suggest(self, text: str, kind: str | None = None) -> list[str]:
+        """Ids close to ``text``; failing those, names and aliases close to it."""
         ids = [i for i, k in self.kinds.items() if kind is None or k == kind]
-        return difflib.get_close_matches(text, ids, n=3, cutoff=0.6)
+        close = difflib.get_close_matches(text, ids, n=3, cutoff=0.6)
+        if close or len(ids) > 5000:
+            return close
+        labels = sorted({label for i in ids for label in (*self.entities[i].names.values(), *self.entities[i].aliases)})
+        return difflib.get_close_matches(text, labels, n=3, cutoff=0.6)
 
 
 # --------------------------------------------------------------------------
@@ -167,6 +173,79 @@ def _load(path: Path, root: Path, problems: list[Problem]) -> Located | None:
         return None
 
 
+class FoldedTexts(Mapping[str, str]):
+    """Source texts by source id, white space folded on first use.
+
+    A load whose quotes are all known to be verified (see
+    :mod:`orgmodel.cache`) folds no text at all.
+    """
+
+    def __init__(self) -> None:
+        self._raw: dict[str, str] = {}
+        self._folded: dict[str, str] = {}
+
+    def add(self, source: str, raw: str) -> None:
+        self._raw[source] = raw
+        self._folded.pop(source, None)
+
+    def __getitem__(self, source: str) -> str:
+        text = self._folded.get(source)
+        if text is None:
+            text = self._folded[source] = fold(self._raw[source])
+        return text
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+
+def _read(model_cls: type[BaseModel], path: Path, root: Path, problems: list[Problem], cache: Cache,
+          ds: "Dataset | None" = None) -> tuple[Any, Located | None, str]:
+    """A validated model of one file, where it came from, and its content key.
+
+    Fast path first (the cache, else a plain libyaml parse and validation with
+    the collector paused); the exact reader with its line map runs only for
+    files the plain parse cannot take or that fail validation, so every
+    problem keeps its exact line.
+    """
+    display = _display(path, root)
+    try:
+        text, content = read_file(path, display)
+    except InputError as e:
+        problems.extend(e.problems)
+        return None, None, ""
+    key = digest(code_version(), model_cls.__name__, content)
+    model = cache.get("model", key)
+    if model is not None:
+        return model, located_for(path, display), key
+    data = plain_parse(text)
+    if isinstance(data, dict):
+        try:
+            with paused_gc():
+                model = model_cls.model_validate(data)
+        except ValidationError:
+            model = None
+    del data
+    if model is not None:
+        located: Located = located_for(path, display)
+    else:
+        try:
+            located = parse_yaml(text, display)
+        except InputError as e:
+            problems.extend(e.problems)
+            return None, None, key
+        model = _validate(model_cls, located, problems, ds)
+    if model is not None:
+        cache.put("model", key, model)
+    return model, located, key
+
+
+def _cited(ann: m.Announcement) -> list[str]:
+    return sorted(set(ann.sources).union(ev.source for ch in ann.changes for ev in ch.evidence))
+
+
 def _display(path: Path, root: Path) -> str:
     try:
         return str(path.relative_to(root.parent)) if root.parent != Path("") else str(path)
@@ -174,15 +253,35 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
+def _inside(path: Path, root: Path) -> bool:
+    """Whether ``path`` (symbolic links followed) lies inside ``root``: data never points outside its folder."""
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
+
+
 def announcement_paths(root: Path) -> list[Path]:
+    """The announcement files, in name order.
+
+    Hidden files are skipped: ``._x.yaml`` (macOS metadata) or ``.#x.yaml``
+    (an editor's lock) are leftovers, never announcements.
+    """
     folder = root / ANNOUNCEMENTS_DIR
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    return sorted(p for p in folder.iterdir()
+                  if p.suffix in (".yaml", ".yml") and not p.name.startswith(".") and p.is_file())
 
 
 def load_dataset(root: str | Path) -> Dataset:
     """Load and check a data folder; raise one :class:`InputError` with every problem."""
+    with paused_gc(freeze=True):  # millions of objects are made and kept: collections only cost
+        return _load_dataset(Path(root))
+
+
+def _load_dataset(root: Path) -> Dataset:
     root = Path(root)
     problems: list[Problem] = []
     if not root.is_dir():
@@ -194,13 +293,13 @@ def load_dataset(root: str | Path) -> Dataset:
     if problems:
         raise InputError(problems)
 
-    src_loc = _load(root / SOURCES_FILE, root, problems)
-    reg_loc = _load(root / REGISTRY_FILE, root, problems)
-    sources_file = _validate(m.SourcesFile, src_loc, problems) if src_loc else None
-    registry = _validate(m.Registry, reg_loc, problems) if reg_loc else None
+    cache = Cache.for_data(root)
+    sources_file, src_loc, src_key = _read(m.SourcesFile, root / SOURCES_FILE, root, problems, cache)
+    registry, reg_loc, reg_key = _read(m.Registry, root / REGISTRY_FILE, root, problems, cache)
 
     sources: dict[str, m.Source] = {}
-    texts: dict[str, str] = {}
+    texts = FoldedTexts()
+    text_keys: dict[str, str] = {}
     if sources_file:
         for i, src in enumerate(sources_file.sources):
             if src.id in sources:
@@ -209,24 +308,35 @@ def load_dataset(root: str | Path) -> Dataset:
                 continue
             sources[src.id] = src
             text_path = root / src.file
+            if not _inside(text_path, root):
+                problems.append(src_loc.problem(("sources", i, "file"),
+                                                f"source {src.id!r}: {src.file!r} is outside the data folder",
+                                                "keep source texts inside the data folder, e.g. sources/NAME.txt"))
+                continue
             try:
-                texts[src.id] = fold(read_text(text_path, _display(text_path, root)))
+                raw_text = read_text(text_path, _display(text_path, root))
+                text_keys[src.id] = digest(raw_text)
+                texts.add(src.id, raw_text)
             except InputError as e:
                 line, col = src_loc.where(("sources", i, "file"))
                 for p in e.problems:
-                    problems.append(Problem(f"source {src.id!r}: {p.file}: {p.message}", src_loc.file, line, col, p.hint))
+                    problems.append(Problem(f"source {src.id!r}: {p.location()}: {p.message}", src_loc.file, line, col, p.hint))
 
     ds = Dataset(root, sources, texts, registry or m.Registry(), [])
     if registry is not None:
-        _index_registry(ds, reg_loc, problems)
+        index = cache.get("index", reg_key)
+        if index is not None:
+            ds.entities, ds.kinds, ds.name_index = index
+        else:
+            before = len(problems)
+            _index_registry(ds, reg_loc, problems)
+            if len(problems) == before:
+                cache.put("index", reg_key, (ds.entities, ds.kinds, ds.name_index))
 
     seen_ids: dict[str, str] = {}
     for path in announcement_paths(root):
-        loc = _load(path, root, problems)
-        if loc is None:
-            continue
-        ann = _validate(m.Announcement, loc, problems, ds)
-        if ann is None:
+        ann, loc, ann_key = _read(m.Announcement, path, root, problems, cache, ds)
+        if ann is None or loc is None:
             continue
         af = AnnouncementFile(ann, loc)
         if ann.id in seen_ids:
@@ -235,8 +345,16 @@ def load_dataset(root: str | Path) -> Dataset:
             continue
         seen_ids[ann.id] = loc.file
         if registry is not None and sources_file is not None:
-            problems.extend(check_references(ds, af))
+            # Verified once for this content of the file, the registry, the
+            # source list and every text it cites.
+            checked = digest(ann_key, reg_key, src_key, *(f"{s}={text_keys.get(s, '')}" for s in _cited(ann)))
+            if cache.get("verified", checked) is None:
+                found = check_references(ds, af)
+                if not found:
+                    cache.put("verified", checked, True)
+                problems.extend(found)
         ds.announcements.append(af)
+    cache.save()
     if problems:
         raise InputError(problems)
     ds.announcements.sort(key=lambda a: a.announcement.sort_key())
@@ -245,13 +363,16 @@ def load_dataset(root: str | Path) -> Dataset:
 
 def _index_registry(ds: Dataset, located: Located, problems: list[Problem]) -> None:
     owners: dict[str, tuple[str, tuple]] = {}
+    first_seen: dict[str, tuple] = {}
     for group, kind in (("people", "person"), ("units", "unit"), ("posts", "post")):
         for i, ent in enumerate(getattr(ds.registry, group)):
             path = (group, i, "id")
             if ent.id in ds.entities:
-                problems.append(located.problem(path, f"id {ent.id!r} is used twice in the registry",
+                first = located.where(first_seen[ent.id])[0]
+                problems.append(located.problem(path, f"id {ent.id!r} is used twice in the registry (first on line {first})",
                                                 "give each person, unit and post its own id"))
                 continue
+            first_seen[ent.id] = path
             ds.entities[ent.id] = ent
             ds.kinds[ent.id] = kind
             labels = [(n, (group, i, "names", lang)) for lang, n in ent.names.items()]
@@ -300,13 +421,13 @@ def check_references(ds: Dataset, af: AnnouncementFile) -> list[Problem]:
                                        _hint_for(ds, sid, None, "register it in sources.yaml")))
     if ann.author is not None:
         problems.extend(_check_id(ds, af, ("author",), ann.author, "person"))
+    cursors: dict[str, int] = {}
     for ci, change in enumerate(ann.changes):
-        action = change.action
-        body = change.body
-        for fname in type(body).model_fields:
-            kind = _FIELD_KIND.get(fname)
+        action = _ACTION_OF[type(change)]
+        body = getattr(change, action)
+        for fname, kind in _ref_fields(type(body)):
             value = getattr(body, fname)
-            if kind is None or value is None:
+            if value is None:
                 continue
             for sub, ident in _ids(value):
                 problems.extend(_check_id(ds, af, ("changes", ci, action, fname) + sub, ident, kind))
@@ -321,12 +442,42 @@ def check_references(ds: Dataset, af: AnnouncementFile) -> list[Problem]:
                                            f"evidence cites {ev.source!r}, which is not in this announcement's sources",
                                            f"add {ev.source!r} to 'sources'"))
             text = ds.source_texts.get(ev.source)
-            if text is not None and fold(ev.quote) not in text:
+            if text is not None and not _quote_found(text, fold(ev.quote), cursors, ev.source):
                 problems.append(af.problem(
                     base + ("quote",),
                     f"quote not found in source {ev.source!r} ({ds.sources[ev.source].file}): {_short(ev.quote)!r}",
                     _quote_hint(text, fold(ev.quote))))
     return problems
+
+
+_ACTION_OF: dict[type, str] = {cls: name for name, cls in m.CHANGE_MODELS.items()}
+_REF_FIELDS_OF: dict[type, list[tuple[str, str]]] = {}
+
+
+def _ref_fields(body_cls: type[BaseModel]) -> list[tuple[str, str]]:
+    """The fields of an action that hold ids, with the kind each must be (looked up once)."""
+    found = _REF_FIELDS_OF.get(body_cls)
+    if found is None:
+        found = [(f, _FIELD_KIND[f]) for f in body_cls.model_fields if f in _FIELD_KIND]
+        _REF_FIELDS_OF[body_cls] = found
+    return found
+
+
+def _quote_found(text: str, quote: str, cursors: dict[str, int], source: str) -> bool:
+    """Whether ``quote`` occurs in ``text``.
+
+    Quotes mostly follow the order of their source, so the search starts
+    where the previous quote from the same source was found, and only looks
+    at the whole text when that fails: a long source is not scanned once per
+    quote.
+    """
+    at = text.find(quote, cursors.get(source, 0))
+    if at < 0:
+        at = text.find(quote)
+        if at < 0:
+            return False
+    cursors[source] = at
+    return True
 
 
 def _check_id(ds: Dataset, af: AnnouncementFile, path: tuple, ident: str, kind: str) -> list[Problem]:

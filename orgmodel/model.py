@@ -61,7 +61,7 @@ Names = Annotated[
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # schemas built on first use: fast start-up
 
 
 # --------------------------------------------------------------------------
@@ -322,6 +322,8 @@ def _action_of(value: Any) -> str | None:
     if isinstance(value, dict):
         found = [k for k in value if k in ACTIONS]
         return found[0] if len(found) == 1 else None
+    if not isinstance(value, BaseModel):
+        return None  # a string or number where a change belongs ("join" is also a str method)
     for name in ACTIONS:
         if hasattr(value, name) and name in type(value).model_fields:
             return name
