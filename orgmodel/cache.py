@@ -14,8 +14,12 @@ without ever giving a stale or less exact answer:
   registry, the source list and every source text the announcement cites.
   The pack of a data folder lives in ``.orgmodel-cache/`` next to it, or in
   ``$ORGMODEL_CACHE_DIR``; set that to ``off`` to read without a cache.
-  Packs are written atomically (:mod:`orgmodel.fsutil`). They are pickles:
-  the folder must be as trusted as the data folder itself.
+  Packs are written atomically (:mod:`orgmodel.fsutil`). They are pickles,
+  so a pack is only unpickled when its HMAC-SHA256, under a secret key of
+  the user's own (``$XDG_CACHE_HOME/orgmodel/cache.key``, mode 0600), is
+  right: a pack committed to a repository or planted beside the data by
+  someone else is ignored, never loaded. Without a usable key nothing is
+  cached.
 * **A plain libyaml parse first.** The exact reader (:mod:`orgmodel.yamlsrc`)
   records a line for every value, which costs as much as the parse itself.
   Most files are fine, so they are parsed with libyaml alone, with the
@@ -32,6 +36,7 @@ import contextlib
 import copyreg
 import gc
 import hashlib
+import hmac
 import os
 import pickle
 import re
@@ -47,7 +52,51 @@ from .yamlsrc import Located, parse_yaml, read_text
 
 CACHE_ENV = "ORGMODEL_CACHE_DIR"
 CACHE_DIRNAME = ".orgmodel-cache"
-_MAGIC = b"orgmodel-cache-3\n"
+_MAGIC = b"orgmodel-cache-4\n"
+KEY_ENV = "ORGMODEL_CACHE_KEY_FILE"
+
+
+def _key_path() -> Path:
+    env = os.environ.get(KEY_ENV)
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "orgmodel" / "cache.key"
+
+
+def secret_key() -> bytes | None:
+    """The user's cache key, made on first use; None when it cannot be trusted.
+
+    A key file that others can read or write, or that belongs to someone
+    else, is not used: whoever knows the key could forge a pack.
+    """
+    path = _key_path()
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return secret_key()
+        except OSError:
+            return None
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(os.urandom(32))
+        st = path.stat()
+    except OSError:
+        return None
+    if st.st_mode & 0o077 or (hasattr(os, "getuid") and st.st_uid != os.getuid()):
+        return None
+    try:
+        key = path.read_bytes()
+    except OSError:
+        return None
+    return key if len(key) >= 32 else None
+
+
+def _mac(key: bytes, body: bytes) -> bytes:
+    return hmac.new(key, body, hashlib.sha256).digest()
 _CODE_MODULES = ("model.py", "yamlsrc.py", "load.py", "cache.py")
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -275,13 +324,16 @@ class Cache:
             blob = self.path.read_bytes()
         except OSError:
             return {}
+        key = secret_key()
+        if key is None:
+            return {}
         head = len(_MAGIC) + 32
         body = blob[head:]
-        if blob[: len(_MAGIC)] != _MAGIC or hashlib.sha256(body).digest() != blob[len(_MAGIC):head]:
+        if blob[: len(_MAGIC)] != _MAGIC or not hmac.compare_digest(_mac(key, body), blob[len(_MAGIC):head]):
             return {}
         try:
             with paused_gc():
-                version, entries = pickle.loads(body)  # noqa: S301 - our own checksummed pack
+                version, entries = pickle.loads(body)  # noqa: S301 - authenticated with the user's own key
         except Exception:
             return {}
         if version != code_version() or not isinstance(entries, dict):
@@ -305,9 +357,12 @@ class Cache:
         """Write the pack if this load changed what it should hold; failures only cost speed."""
         if self.folder is None or self._used.keys() == self._entries().keys():
             return
+        key = secret_key()
+        if key is None:
+            return
         try:
             body = pickle.dumps((code_version(), self._used), protocol=pickle.HIGHEST_PROTOCOL)
-            write_bytes(self.path, _MAGIC + hashlib.sha256(body).digest() + body)
+            write_bytes(self.path, _MAGIC + _mac(key, body) + body)
         except (OSError, pickle.PicklingError, RecursionError, TypeError, AttributeError):
             return
         self._pack = dict(self._used)

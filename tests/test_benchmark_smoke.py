@@ -175,3 +175,41 @@ def test_errors_after_a_cache_hit_keep_their_lines(data: Path, tmp_path: Path, c
         assert m, ln
         file = tmp_path / m.group(1)
         assert unit in file.read_text(encoding="utf-8").splitlines()[int(m.group(2)) - 1], ln
+
+
+def test_a_planted_pack_is_never_unpickled(data: Path, tmp_path: Path, cached: Path) -> None:
+    """A pack that was not written with the user's own key is ignored, not loaded.
+
+    The planted pack carries a correct plain SHA-256 and a pickle that would
+    create a file when loaded; loading the data must neither create it nor fail.
+    """
+    import hashlib
+    import pickle
+
+    from orgmodel import cache as cache_mod
+
+    root = tmp_path / "data"
+    shutil.copytree(data, root)
+    load_dataset(root)
+    pack = cached / f"{Cache.for_data(root).name}.pack"
+    marker = tmp_path / "pwned"
+
+    class Payload:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    body = pickle.dumps((cache_mod.code_version(), {"model:x": Payload()}))
+    pack.write_bytes(cache_mod._MAGIC + hashlib.sha256(body).digest() + body)
+    assert len(load_dataset(root).announcements) == ANNOUNCEMENTS
+    assert not marker.exists()
+
+
+def test_a_key_others_can_read_disables_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from orgmodel import cache as cache_mod
+
+    key = tmp_path / "cache.key"
+    monkeypatch.setenv(cache_mod.KEY_ENV, str(key))
+    assert cache_mod.secret_key() is not None
+    assert oct(key.stat().st_mode & 0o777) == "0o600"
+    key.chmod(0o644)
+    assert cache_mod.secret_key() is None
