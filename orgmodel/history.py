@@ -658,6 +658,9 @@ class _Applier:
 
     def do_merge_units(self, body: m.MergeUnits) -> None:
         targets = body.targets()
+        if all(u in targets for u in body.units):
+            self.fail("a merge needs at least one unit that is not also its target",
+                      "list the units that are merged under 'units' and the unit they form under 'into'", ("units",))
         for i, u in enumerate(body.units):
             self.need_unit(u, ("units", i))
         for i, t in enumerate(targets):

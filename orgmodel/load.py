@@ -290,6 +290,9 @@ def _load_dataset(root: Path) -> Dataset:
         if not (root / needed).is_file():
             problems.append(Problem(f"{needed} is missing", _display(root / needed, root),
                                     hint=f"a data folder needs {SOURCES_FILE}, {REGISTRY_FILE} and {ANNOUNCEMENTS_DIR}/"))
+    if not (root / ANNOUNCEMENTS_DIR).is_dir():
+        problems.append(Problem(f"{ANNOUNCEMENTS_DIR}/ is missing or not a folder", _display(root / ANNOUNCEMENTS_DIR, root),
+                                hint=f"create {ANNOUNCEMENTS_DIR}/ and put one YAML file per announcement in it"))
     if problems:
         raise InputError(problems)
 

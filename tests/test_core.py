@@ -513,3 +513,28 @@ def test_seed_files_point_editors_at_the_schema() -> None:
             "# yaml-language-server: $schema=../../schemas/announcement.schema.json"), path
     assert (SEEDS / "registry.yaml").read_text(encoding="utf-8").startswith(
         "# yaml-language-server: $schema=../schemas/registry.schema.json")
+
+
+def test_merging_a_unit_into_itself_is_an_error(tmp_path: Path) -> None:
+    root = make_folder(tmp_path, BASE, ann("m", "2025-02-01",
+                                           change("merge_units: {units: [acme-retail], into: acme-retail}")))
+    (msg,) = problems_of(root)
+    assert "01.yaml:6" in msg and "not also its target" in msg
+
+
+def test_merge_keeps_a_target_listed_among_the_units(tmp_path: Path) -> None:
+    root = make_folder(tmp_path, BASE, ann(
+        "m", "2025-02-01",
+        change("create_unit: {unit: acme-platforms, parent: acme-group}"),
+        change("merge_units: {units: [acme-platforms, acme-retail], into: acme-platforms}")))
+    g = load_history(root).snapshot("latest")
+    assert "acme-platforms" in g and "acme-retail" not in g
+
+
+def test_a_folder_without_announcements_is_an_error(tmp_path: Path) -> None:
+    root = make_folder(tmp_path, BASE)
+    (root / "announcements" / "00.yaml").unlink()
+    (root / "announcements").rmdir()
+    with pytest.raises(InputError) as info:
+        load_dataset(root)
+    assert "announcements/ is missing" in str(info.value)
