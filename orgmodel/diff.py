@@ -153,6 +153,7 @@ class _View:
     present: bool = False
     type: str | None = None
     names: dict[str, str] | None = None
+    recorded: bool = False
     parent: str | None = None
     posts: dict[str, tuple[str, bool]] = field(default_factory=dict)
     line: str | None = None
@@ -172,7 +173,7 @@ def _view(g: "nx.DiGraph", node: str) -> _View:
     if node not in g:
         return _View()
     d = g.nodes[node]
-    v = _View(True, d["type"], dict(d["names"]) if d["type"] == "unit" else None)
+    v = _View(True, d["type"], dict(d["names"]) if d["type"] == "unit" else None, bool(d.get("recorded")))
     v.evidence[("unit",)] = list(d.get("evidence") or [])
     for t, e in _edge_items(g, node):
         kind = e["kind"]
@@ -199,6 +200,15 @@ def _place(type_of: Callable[[str], str], target: str, title: str, head: bool) -
     return {"title": title, "head": head, "post" if type_of(target) == "post" else "unit": target}
 
 
+def _unit_state(v: _View) -> dict[str, Any]:
+    """A unit's state in a created/dissolved change; ``recorded`` marks a unit
+    the texts only show existing (not its creation)."""
+    state: dict[str, Any] = {"names": v.names, "parent": v.parent}
+    if v.recorded:
+        state["recorded"] = True
+    return state
+
+
 def _entity_changes(node: str, b: _View, a: _View,
                     type_of: Callable[[str], str]) -> list[tuple[str, Any, Any, tuple, tuple]]:
     """(kind, before, after, related, facet) for one entity; facet names the evidence."""
@@ -206,11 +216,11 @@ def _entity_changes(node: str, b: _View, a: _View,
     kind_of = a.type or b.type
     if kind_of == "unit":
         if not b.present:
-            out.append(("unit_created", None, {"names": a.names, "parent": a.parent},
+            out.append(("unit_created", None, _unit_state(a),
                         (a.parent,) if a.parent else (), ("exists",)))
             return out
         if not a.present:
-            out.append(("unit_dissolved", {"names": b.names, "parent": b.parent}, None,
+            out.append(("unit_dissolved", _unit_state(b), None,
                         (b.parent,) if b.parent else (), ("exists",)))
             return out
         if b.names != a.names:
@@ -459,6 +469,7 @@ def _fact_views(history: "History", node: str, ks: tuple[int, int]) -> tuple[_Vi
             kind = key[0]
             if kind == "unit":
                 v.names = dict(f.value)
+                v.recorded = f.origin == "recorded"
             elif kind == "parent":
                 v.parent = f.value
             elif kind == "pos":

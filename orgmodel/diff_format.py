@@ -61,7 +61,8 @@ def phrase(c: Change, name: Callable[[str | None], str], lang: str = "en") -> st
     """One change as a short English phrase about its subject."""
     k, b, a = c.kind, c.before, c.after
     if k == "unit_created":
-        return f"created under {name(a['parent'])}" if a["parent"] else "created"
+        verb = "first recorded" if a.get("recorded") else "created"
+        return f"{verb} under {name(a['parent'])}" if a["parent"] else verb
     if k == "unit_dissolved":
         return f"dissolved (was under {name(b['parent'])})" if b["parent"] else "dissolved"
     if k == "unit_renamed":

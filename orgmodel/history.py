@@ -55,6 +55,9 @@ class Fact:
     end: int = INF
     end_evidence: list[Evidence] = field(default_factory=list)
     where: tuple[str, int | None] | None = None
+    #: For unit facts: "recorded" when the texts only show the unit existing
+    #: (record_unit), "created" otherwise; kept across renames.
+    origin: str | None = None
 
     def alive(self, k: int) -> bool:
         return self.start <= k < self.end
@@ -275,6 +278,7 @@ def build_graph(history: History, k: int, facts: Iterable[Fact]) -> "nx.DiGraph"
             names = dict(fact.value) if fact else dict(ent.names)
             attrs["kind"] = getattr(ent, "kind", None)
             attrs["evidence"] = [e.as_dict() for e in fact.evidence] if fact else []
+            attrs["recorded"] = bool(fact and fact.origin == "recorded")
         else:
             names = dict(ent.names)
             if kind == "post":
@@ -428,7 +432,8 @@ class _Applier:
                           f"{_show_key(key)} is {_show_value(old.value)} there and {_show_value(value)} here",
                           "give the later announcement a later date, or correct one of them")
             self.close(key)
-        fact = Fact(key, value, self.k, list(self.ev), where=here)
+        fact = Fact(key, value, self.k, list(self.ev), where=here,
+                    origin=old.origin if old is not None else None)
         self.asserted[key] = (self.k, here)
         self.current[key] = fact
         self.h.facts.append(fact)
@@ -589,7 +594,8 @@ class _Applier:
 
     # -- actions
 
-    def _new_unit(self, unit: str, parent: str | None, names: dict[str, str] | None) -> None:
+    def _new_unit(self, unit: str, parent: str | None, names: dict[str, str] | None,
+                  origin: str = "created") -> None:
         try:
             self._check_new_unit(unit, parent)
         except _Skip:
@@ -598,6 +604,7 @@ class _Applier:
             raise
         self.broken.discard(unit)
         self.set(("unit", unit), self.names_for(unit, names))
+        self.current[("unit", unit)].origin = origin
         self.unit_end.pop(unit, None)
         if parent is not None:
             self.set(("parent", unit), parent)
@@ -613,7 +620,7 @@ class _Applier:
             self.need_unit(parent, ("parent",))
 
     def do_record_unit(self, body: m.RecordUnit) -> None:
-        self._new_unit(body.unit, body.parent, body.name)
+        self._new_unit(body.unit, body.parent, body.name, origin="recorded")
 
     def do_create_unit(self, body: m.CreateUnit) -> None:
         self._new_unit(body.unit, body.parent, body.name)

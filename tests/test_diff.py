@@ -219,7 +219,7 @@ def test_text_reads_like_a_changelog(history):
     assert "      (36kr-2024-11-21-en, 2024-11-21-ecommerce-business-group)\n" in out
     units = [line for line in out.splitlines() if line.startswith(("+", "~", "-"))]
     assert units.index("+ Alibaba E-commerce Business Group: created under Alibaba Group") < units.index(
-        "+ Xianyu: created under Alibaba E-commerce Business Group")
+        "+ Xianyu: first recorded under Alibaba E-commerce Business Group")
 
 
 def test_markdown_escapes_names():
