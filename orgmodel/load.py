@@ -26,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 from . import model as m
 from .cache import Cache, code_version, digest, located_for, paused_gc, plain_parse, read_file
 from .errors import InputError, Problem
-from .yamlsrc import Located, load_yaml, parse_yaml, read_text
+from .yamlsrc import Located, parse_yaml, read_text
 
 SOURCES_FILE = "sources.yaml"
 REGISTRY_FILE = "registry.yaml"
@@ -161,15 +161,6 @@ def _validate(model_cls: type[BaseModel], located: Located, problems: list[Probl
         return model_cls.model_validate(located.data)
     except ValidationError as err:
         problems.extend(_validation_problems(err, located, ds))
-        return None
-
-
-def _load(path: Path, root: Path, problems: list[Problem]) -> Located | None:
-    display = _display(path, root)
-    try:
-        return load_yaml(path, display)
-    except InputError as e:
-        problems.extend(e.problems)
         return None
 
 
