@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import chart, render
+from . import chart, chart_union, render
 from .errors import RenderError
 from .fsutil import write_text
 
@@ -77,12 +77,26 @@ def write_snapshot(history, ref: str | int, path: str | Path, fmt: str | None = 
     return render.write(path, snapshot_bytes(history, ref, fmt, **options))
 
 
+def diff_chart_of(history, a: int, b: int, lang: str = "en", everything: bool = False, force: bool = False,
+                  sd=None) -> chart.DiffChart:
+    """The diff chart of versions ``a`` -> ``b`` (``sd``: their semantic diff, if already made).
+
+    A large organisation's chart draws only the changed part and its context,
+    so that part is found first and only its entities are materialised: the
+    cost follows the announcement, not the size of the organisation. A small
+    one (or ``everything``) is drawn from the whole snapshots.
+    """
+    context = None if everything else chart_union.diff_context(history, a, b)
+    entities = sorted(context) if context is not None else None
+    return chart.diff_chart(history.snapshot(a, entities=entities), history.snapshot(b, entities=entities),
+                            lang=lang, sources=source_labels(history), changes=sd.changes if sd else (),
+                            everything=everything, force=force, context=context)
+
+
 def diff_svgs(history, a: int, b: int, lang: str = "en", everything: bool = False,
               force: bool = False) -> dict[str, bytes]:
     """before.svg, after.svg and diff.svg of versions ``a`` -> ``b``, from one layout."""
-    sd = _lookup_diff(history, a, b)
-    dc = chart.diff_chart(history.snapshot(a), history.snapshot(b), lang=lang, sources=source_labels(history),
-                          changes=sd.changes if sd else (), everything=everything, force=force)
+    dc = diff_chart_of(history, a, b, lang, everything, force, sd=_lookup_diff(history, a, b))
     views = render.render_views(dc)
     return {f"{name}.svg": data for name, data in views.items()}
 
@@ -137,8 +151,7 @@ def build_all(history, out_dir: str | Path = "charts", lang: str = "en",
         if k == 0:
             continue
         sd = _lookup_diff(history, k - 1, k)
-        dc = chart.diff_chart(history.snapshot(k - 1), history.snapshot(k), lang=lang,
-                              sources=source_labels(history), changes=sd.changes if sd else (), force=force)
+        dc = diff_chart_of(history, k - 1, k, lang, force=force, sd=sd)
         for name, data in render.render_views(dc).items():
             p = out / "diffs" / version.id / f"{name}.svg"
             result.note(p, render.write(p, data))

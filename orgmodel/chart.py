@@ -26,22 +26,27 @@ boxes, ``r-UNIT__PERSON__ROLE`` for rows) and a tooltip that becomes its
 A diff chart is the union of two snapshots laid out once. :func:`diff_chart`
 returns the DOT text and, for each view (before, after, diff), which element
 ids to drop and which texts to swap, so every view comes from one layout and
-nothing unchanged moves between before and after.
+nothing unchanged moves between before and after. The union itself, and the
+changed part and context a diff of a large organisation draws, are built in
+:mod:`orgmodel.chart_union`.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
 
 import networkx as nx
 
 from . import styles as st
+from .chart_union import CONTEXT_LIMIT, ROLE_ORDER, Union, context_nodes, edge_items, edge_items_from, single, union
 from .errors import RefError, RenderError
 from .model import display_name
 
-ROLE_ORDER = {"heads": 0, "holds": 1, "member_of": 2}
+# The union and its context live in chart_union; they are part of this module's interface too.
+__all__ = ["CONTEXT_LIMIT", "ROLE_ORDER", "DiffChart", "Union", "View", "context_nodes", "date_label", "diff_chart",
+           "edge_items", "edge_items_from", "focus_graph", "html", "quote", "single", "snapshot_dot", "union", "wrap"]
 
 
 # ------------------------------------------------------------------ escaping
@@ -73,106 +78,6 @@ def _attrs(attrs: Mapping[str, Any]) -> str:
         else:
             parts.append(f"{k}={quote(v)}")
     return "[" + " ".join(parts) + "]"
-
-
-# ------------------------------------------------------------------ the union of two snapshots
-
-
-def edge_items(g: nx.DiGraph) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    """Every relation of a snapshot, including the rare second one in ``also``."""
-    for s, t, d in g.edges(data=True):
-        yield s, t, {k: v for k, v in d.items() if k != "also"}
-        for extra in d.get("also", ()):
-            yield s, t, dict(extra)
-
-
-def _ekey(s: str, t: str, d: Mapping[str, Any]) -> tuple[str, str, str, str]:
-    return (s, t, d["kind"], d.get("line", ""))
-
-
-@dataclass
-class Union:
-    """One or two snapshots as one set of elements, each with its side and change."""
-
-    nodes: dict[str, dict[str, Any]] = field(default_factory=dict)
-    node_side: dict[str, str] = field(default_factory=dict)       # both | before | after
-    node_change: dict[str, str | None] = field(default_factory=dict)
-    old_names: dict[str, dict[str, str]] = field(default_factory=dict)
-    edges: dict[tuple[str, str, str, str], dict[str, Any]] = field(default_factory=dict)
-    edge_side: dict[tuple, str] = field(default_factory=dict)
-    edge_change: dict[tuple, str | None] = field(default_factory=dict)
-    notes: dict[str, list[str]] = field(default_factory=dict)      # extra tooltip lines per id
-    old_titles: dict[tuple, str] = field(default_factory=dict)      # role edge -> title before
-
-
-def single(g: nx.DiGraph) -> Union:
-    """One snapshot as a :class:`Union` with nothing changed (elements in sorted order)."""
-    u = Union()
-    for n in sorted(g.nodes, key=str):
-        u.nodes[n] = g.nodes[n]
-        u.node_side[n] = "both"
-        u.node_change[n] = None
-    for s, t, d in sorted(edge_items(g), key=lambda e: tuple(map(str, _ekey(*e)))):
-        k = _ekey(s, t, d)
-        u.edges[k] = d
-        u.edge_side[k] = "both"
-        u.edge_change[k] = None
-    return u
-
-
-def _parent(g: nx.DiGraph, n: str) -> str | None:
-    for _, t, d in edge_items_from(g, n):
-        if d["kind"] == "part_of":
-            return t
-    return None
-
-
-def edge_items_from(g: nx.DiGraph, n: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    for _, t, d in g.out_edges(n, data=True):
-        yield n, t, d
-        for extra in d.get("also", ()):
-            yield n, t, extra
-
-
-def union(before: nx.DiGraph, after: nx.DiGraph) -> Union:
-    """The elements of both snapshots, each marked added, removed, moved or changed."""
-    u = Union()
-    for n in sorted(set(before) | set(after)):
-        if n in after and n in before:
-            u.nodes[n] = after.nodes[n]
-            u.node_side[n] = "both"
-            old, new = before.nodes[n], after.nodes[n]
-            change = None
-            if old["type"] == "unit" and _parent(before, n) != _parent(after, n) and _parent(before, n) and _parent(after, n):
-                change = "moved"
-            elif old.get("names") != new.get("names"):
-                change = "changed"
-                u.old_names[n] = dict(old.get("names") or {})
-            u.node_change[n] = change
-        else:
-            side = "after" if n in after else "before"
-            u.nodes[n] = (after if side == "after" else before).nodes[n]
-            u.node_side[n] = side
-            u.node_change[n] = "added" if side == "after" else "removed"
-    old = {_ekey(s, t, d): d for s, t, d in edge_items(before)}
-    new = {_ekey(s, t, d): d for s, t, d in edge_items(after)}
-    for k in sorted(set(old) | set(new)):
-        if k in old and k in new:
-            u.edges[k] = new[k]
-            u.edge_side[k] = "both"
-            u.edge_change[k] = "changed" if old[k].get("title") != new[k].get("title") else None
-            if u.edge_change[k]:
-                u.old_titles[k] = str(old[k].get("title") or "")
-        elif k in new:
-            u.edges[k] = new[k]
-            u.edge_side[k] = "after"
-            moved = k[2] == "part_of" and u.node_change.get(k[0]) == "moved"
-            u.edge_change[k] = "moved" if moved else "added"
-        else:
-            u.edges[k] = old[k]
-            u.edge_side[k] = "before"
-            u.edge_change[k] = "removed"
-    return u
 
 
 def _row_id(k: tuple) -> str:
@@ -214,37 +119,6 @@ def focus_graph(g: nx.DiGraph, focus: str, depth: int | None = None) -> nx.DiGra
     sub.graph["focus"] = focus
     return sub
 
-
-def context_nodes(u: Union, limit: int = 60) -> set[str] | None:
-    """For a large diff, the changed elements and their context; None means draw everything.
-
-    Context is every changed entity, the units its changed relations touch,
-    their ancestors up to the root, and the direct sub-units of changed units.
-    """
-    if len(u.nodes) <= limit:
-        return None
-    changed = {n for n, c in u.node_change.items() if c}
-    for k, c in u.edge_change.items():
-        if c:
-            changed.update(k[:2])
-    keep = set(changed)
-    parents: dict[str, set[str]] = {}
-    for (s, t, kind, _), _d in u.edges.items():
-        if kind == "part_of":
-            parents.setdefault(s, set()).add(t)
-            if t in changed and u.nodes[t]["type"] == "unit":
-                keep.add(s)
-    stack = list(keep)
-    while stack:
-        n = stack.pop()
-        for p in parents.get(n, ()):
-            if p not in keep:
-                keep.add(p)
-                stack.append(p)
-    for (s, t, kind, _), _d in u.edges.items():
-        if kind in ROLE_ORDER and t in keep and kind == "heads":
-            keep.add(s)
-    return keep
 
 
 # ------------------------------------------------------------------ the builder
@@ -710,15 +584,17 @@ def snapshot_dot(graph: nx.DiGraph, lang: str = "en", focus: str | None = None, 
 
 
 def diff_chart(before: nx.DiGraph, after: nx.DiGraph, lang: str = "en", sources: Mapping[str, str] | None = None,
-               changes: Iterable[Any] = (), everything: bool = False, context_limit: int = 60,
-               force: bool = False) -> DiffChart:
+               changes: Iterable[Any] = (), everything: bool = False, context_limit: int = CONTEXT_LIMIT,
+               force: bool = False, context: Iterable[str] | None = None) -> DiffChart:
     """The union of two snapshots laid out once, and its before, after and diff views.
 
     ``changes`` (objects with ``kind``, ``subject`` and
     ``evidence``, as :mod:`orgmodel.diff` makes them) add the change and its
     quote to the tooltips of what they are about. Unless ``everything``, a
     union larger than ``context_limit`` nodes is cut down to the changed
-    part and its context.
+    part and its context. ``context``, when given, is that part computed
+    beforehand (see :func:`orgmodel.chart_union.diff_context`); the snapshots
+    may then be partial ones that hold at least every relation of it.
     """
     u = union(before, after)
     grouped: dict[str, dict[str, list[str]]] = {}  # subject -> quotes -> change kinds citing them
@@ -730,7 +606,10 @@ def diff_chart(before: nx.DiGraph, after: nx.DiGraph, lang: str = "en", sources:
                 kinds.append(ch.kind.replace("_", " "))
     for subject, by_quote in grouped.items():
         u.notes[subject] = [", ".join(kinds) + (f": {quotes}" if quotes else "") for quotes, kinds in by_quote.items()]
-    keep = None if everything else context_nodes(u, context_limit)
+    if context is not None:
+        keep: set[str] | None = set(context)
+    else:
+        keep = None if everything else context_nodes(u, context_limit)
     _check_size(len(keep if keep is not None else u.nodes), force)
     a, b = before.graph, after.graph
     head = {"before": f"Before: {a.get('title', '')}", "after": f"After: {b.get('title', '')}",
