@@ -190,6 +190,79 @@ NO_REGISTRY = {
         ("parent", "xing-chen-ren-gong-zhi-neng-shi-yan-shi", "xing-chen-ji-tuan"),
         ("parent", "xing-chen-yu-le-shi-ye-qun", "xing-chen-ji-tuan"), ("reports", "chen-chen", "lin-feng"),
     },
+    # round 7: appositions ("X, its CEO", "X, the newly appointed head of U"), "X succeeds Y as",
+    # lists of new names reporting to one manager, "hat X zur Vorstandsvorsitzenden bestellt",
+    # "übernimmt X ... die Leitung", Chinese units named by the brand ("启明" of 启明科技集团), 新设
+    "relecloud-en.txt": {
+        ("head", "victor-lang", "relecloud-group"),
+        ("create", "relecloud-commerce-division"), ("parent", "relecloud-commerce-division", "relecloud-group"),
+        ("merge", "relecloud-payments", "relecloud-commerce-division"),
+        ("merge", "relecloud-billing", "relecloud-commerce-division"),
+        ("head", "samir-patel", "relecloud-commerce-division"), ("reports", "samir-patel", "victor-lang"),
+        ("reports", "hannah-ortiz", "victor-lang"), ("reports", "leo-grant", "victor-lang"),
+        ("head", "hannah-ortiz", "relecloud-research"), ("head", "leo-grant", "relecloud-cloud-services"),
+        ("parent", "relecloud-security-team", "relecloud-commerce-division"),
+        ("create", "relecloud-labs"), ("parent", "relecloud-labs", "relecloud-group"), ("head", "ivy-chen", "relecloud-labs"),
+    },
+    "nordlicht-de.txt": {
+        ("head", "katrin-vogel", "nordlicht-versicherung-ag"), ("reports", "frank-weber", "katrin-vogel"),
+        ("create", "nordlicht-personenversicherung-gmbh"),
+        ("parent", "nordlicht-personenversicherung-gmbh", "nordlicht-versicherung-ag"),
+        ("merge", "nordlicht-leben-gmbh", "nordlicht-personenversicherung-gmbh"),
+        ("merge", "nordlicht-kranken-gmbh", "nordlicht-personenversicherung-gmbh"),
+        ("head", "jorg-lehmann", "nordlicht-personenversicherung-gmbh"), ("reports", "jorg-lehmann", "katrin-vogel"),
+        ("parent", "nordlicht-it-services-gmbh", "nordlicht-personenversicherung-gmbh"),
+        ("head", "sandra-klein", "nordlicht-schaden-gmbh"),
+    },
+    "qiming-zh.txt": {
+        ("head", "sun-yue", "qi-ming-yun-ji-suan-shi-ye-bu"), ("reports", "sun-yue", "zheng-hao"),
+        ("head", "zheng-hao", "qi-ming-ke-ji-ji-tuan"),
+        ("create", "qi-ming-zhi-neng-she-bei-shi-ye-qun"),
+        ("parent", "qi-ming-zhi-neng-she-bei-shi-ye-qun", "qi-ming-ke-ji-ji-tuan"),
+        ("merge", "qi-ming-ying-jian-gong-si", "qi-ming-zhi-neng-she-bei-shi-ye-qun"),
+        ("merge", "qi-ming-zhong-duan-gong-si", "qi-ming-zhi-neng-she-bei-shi-ye-qun"),
+        ("head", "he-jing", "qi-ming-zhi-neng-she-bei-shi-ye-qun"),
+        # "原…总经理冯涛调任…": the former post is no appointment
+        ("head", "feng-tao", "qi-ming-guo-ji-ye-wu-bu"),
+        ("parent", "qi-ming-yan-jiu-yuan", "qi-ming-yun-ji-suan-shi-ye-bu"),
+        ("create", "shu-ju-an-quan-zhong-xin"), ("parent", "shu-ju-an-quan-zhong-xin", "qi-ming-ke-ji-ji-tuan"),
+        ("head", "liu-yang", "shu-ju-an-quan-zhong-xin"),
+        # inferred: a unit whose head is named next to the group is recorded under it
+        ("parent", "qi-ming-yun-ji-suan-shi-ye-bu", "qi-ming-ke-ji-ji-tuan"),
+        # 董事长 of the new group is a post held, not its head: no ("head", "zheng-hao", ...)
+    },
+    # round 8: a new signer as "me", "will now be part of", "in die neue U eingegliedert" (a merger),
+    # "das Unternehmen", "U由X负责" for a unit other than the last created, "X升任…集团副总裁" no group
+    "lamna-en.txt": {
+        ("create", "lamna-medical-technologies-division"),
+        ("parent", "lamna-medical-technologies-division", "lamna-group"),
+        ("merge", "lamna-diagnostics-unit", "lamna-medical-technologies-division"),
+        ("merge", "lamna-imaging-unit", "lamna-medical-technologies-division"),
+        ("head", "elena-rossi", "lamna-medical-technologies-division"),
+        ("reports", "elena-rossi", "julia-marsh"), ("reports", "chris-novak", "julia-marsh"),
+        ("parent", "lamna-clinical-trials-office", "lamna-medical-technologies-division"),
+        ("create", "lamna-digital-health-team"), ("parent", "lamna-digital-health-team", "lamna-group"),
+        ("head", "omar-haddad", "lamna-digital-health-team"), ("head", "julia-marsh", "lamna-group"),
+    },
+    "kessler-de.txt": {
+        ("head", "thomas-roth", "kessler-maschinenbau-ag"),
+        ("create", "kessler-kundendienst-gmbh"), ("parent", "kessler-kundendienst-gmbh", "kessler-maschinenbau-ag"),
+        ("merge", "kessler-service-gmbh", "kessler-kundendienst-gmbh"),
+        ("merge", "kessler-ersatzteile-gmbh", "kessler-kundendienst-gmbh"),
+        ("head", "miriam-scholz", "kessler-kundendienst-gmbh"), ("reports", "miriam-scholz", "thomas-roth"),
+        ("parent", "kessler-digital-gmbh", "kessler-kundendienst-gmbh"),
+        ("create", "kessler-robotik-gmbh"), ("parent", "kessler-robotik-gmbh", "kessler-maschinenbau-ag"),
+        ("head", "paul-lenz", "kessler-robotik-gmbh"),
+    },
+    "haichuan-zh.txt": {
+        ("create", "hai-chuan-gong-ying-lian-gong-si"), ("parent", "hai-chuan-gong-ying-lian-gong-si", "hai-chuan-ji-tuan"),
+        ("merge", "hai-chuan-wu-liu-you-xian-gong-si", "hai-chuan-gong-ying-lian-gong-si"),
+        ("merge", "hai-chuan-cang-chu-you-xian-gong-si", "hai-chuan-gong-ying-lian-gong-si"),
+        ("head", "zhao-gang", "hai-chuan-gong-ying-lian-gong-si"),
+        ("head", "sun-qiang", "hai-chuan-dian-shang-shi-ye-bu"), ("reports", "sun-qiang", "zhao-gang"),
+        ("parent", "hai-chuan-yan-jiu-yuan", "hai-chuan-ji-tuan"), ("parent", "hai-chuan-jin-rong-zhong-xin", "hai-chuan-ji-tuan"),
+        ("head", "zheng-wei", "hai-chuan-jin-rong-zhong-xin"), ("head", "qian-ming", "hai-chuan-ji-tuan"),
+    },
 }
 
 
@@ -251,6 +324,8 @@ WITH_REGISTRY = {
     }),
     "litware-de.txt": (False, {
         ("head", "petra-schulz", "litware-cloud"), ("reports", "petra-schulz", "martin-koch"),
+        # inferred: "das Unternehmen" names the group in the paragraph of the head appointment
+        ("parent", "litware-cloud", "litware-gruppe"),
         ("head", "martin-koch", "litware-gruppe"), ("create", "litware-analytics-gmbh"),
         ("parent", "litware-analytics-gmbh", "litware-cloud"), ("head", "jan-fischer", "litware-analytics-gmbh"),
     }),
@@ -279,6 +354,24 @@ WITH_REGISTRY = {
         ("parent", "lan-hai-an-quan-zhong-xin", "lan-hai-zhi-neng-yun-shi-ye-qun"),
     }),
 }
+
+
+LISTS = [
+    "Contoso Group named its new leaders. Mia Berg, Noah Stein and Liam Falk will report to Chief Executive Officer Ruth Kaye.",
+    "Die Contoso Gruppe stellt sich neu auf. Mia Berg, Noah Stein und Liam Falk berichten künftig an Konzernchefin Ruth Kaye.",
+    "星辰集团宣布组织调整。王磊、李娜和赵敏将向集团CEO陈峰汇报。",
+]
+
+
+@pytest.mark.parametrize("text", LISTS)
+def test_a_list_of_new_names_reports_to_one_manager(text):
+    """"A, B and C will report to D": each new name is proposed and reports to D, D heads the group."""
+    draft = extract_text(text, None, date=dt.date(2025, 6, 9), source="x")
+    lines = {(ch.body["person"], ch.body["to"]) for ch in draft.changes() if ch.action == "reports_to"}
+    people = sorted(p.id for p in draft.proposals if p.id in {who for who, _ in lines})
+    assert len(lines) == 3 and len(people) == 3
+    assert len({boss for _, boss in lines}) == 1
+    assert all(fold(q) in fold(text) for ch in draft.changes() for q in ch.quotes)
 
 
 @pytest.mark.parametrize("name", sorted(WITH_REGISTRY))
@@ -351,6 +444,34 @@ def test_draft_passes_check_once_source_and_entries_are_added(lang, tmp_path):
     history = load_history(data)
     assert len(history.versions) == len(draft.announcements) + 1
     assert history.snapshot("latest").number_of_edges() > 0
+
+
+@pytest.mark.parametrize("name", ["relecloud-en.txt", "nordlicht-de.txt", "qiming-zh.txt", "lamna-en.txt",
+                                  "kessler-de.txt", "haichuan-zh.txt", "litware-en.txt"])
+def test_draft_about_an_organisation_new_to_the_data_passes_check(name, tmp_path):
+    """The organisation and the units the text only names are recorded, parents first, before use."""
+    data = tmp_path / "data"
+    shutil.copytree(FIX / "data", data)
+    source = name.removesuffix(".txt")
+    draft = extract_text((FIX / name).read_text(encoding="utf-8"), load_dataset(data), date=dt.date(2025, 12, 1),
+                         source=source)
+    records = [ch for ch in draft.changes() if "draft.record-unplaced" in ch.rules]
+    assert records and all(ch.action == "record_unit" and "parent" not in ch.body for ch in records)
+    shutil.copy(FIX / name, data / name)
+    sources = yaml.safe_load((data / "sources.yaml").read_text())
+    sources["sources"].append({"id": source, "file": name, "language": source[-2:], "title": "article"})
+    (data / "sources.yaml").write_text(yaml.safe_dump(sources))
+    registry = yaml.safe_load((data / "registry.yaml").read_text())
+    for group, items in (yaml.safe_load(draft.registry_yaml()) or {}).items():
+        registry.setdefault(group, []).extend(items)
+    (data / "registry.yaml").write_text(yaml.safe_dump(registry, allow_unicode=True))
+    for ann in draft.announcements:
+        (data / "announcements" / f"{ann.id}.yaml").write_text(draft.announcement_yaml(ann), encoding="utf-8")
+    snap = load_history(data).snapshot("latest")
+    assert draft.announcements[0].id == snap.graph["version"]
+    merged = {u for ch in draft.changes() if ch.action == "merge_units" for u in ch.body["units"]}
+    recorded = {ch.body["unit"] for ch in records}
+    assert recorded - merged and recorded - merged <= set(snap.nodes)
 
 
 @pytest.mark.parametrize("source, path, replaced", [

@@ -154,6 +154,9 @@ def _org_prefixes(ctx: Context, lang: str) -> list[re.Pattern]:
     # "Coho Vineyards" belongs to "Coho Winery Group": its first word, when it is a name
     shorts |= {s.split()[0] for s in shorts if " " in s and len(s.split()[0]) >= 4
                and s.split()[0].lower() not in _COMMON_FIRST_WORDS}
+    # "启明云计算事业部" belongs to "启明科技集团": a Chinese brand is the name's first two characters
+    shorts |= {s[:2] for s in shorts if len(s) >= 4 and CJK.fullmatch(s[0]) and CJK.fullmatch(s[1])
+               and s[:2] not in _COMMON_ZH_BRANDS}
     shorts = sorted(shorts, key=len, reverse=True)
     if lang == "zh":
         return [re.compile(rf"{re.escape(short)}[\u4e00-\u9fff]{{1,6}}?(?={ZH_NAME_END})")
@@ -164,6 +167,8 @@ def _org_prefixes(ctx: Context, lang: str) -> list[re.Pattern]:
 
 _COMMON_FIRST_WORDS = {"new", "global", "china", "first", "united", "general", "national", "international", "world",
                        "american", "european", "asia", "digital", "great", "royal", "central"}
+_COMMON_ZH_BRANDS = {"中国", "中华", "北京", "上海", "深圳", "广州", "杭州", "南京", "天津", "重庆", "香港", "国际",
+                     "全球", "华夏", "东方", "环球", "新华"}
 
 # What may follow a Chinese unit name built on the organisation's name ("华信软件和…").
 ZH_NAME_END = (r"和|与|及|、|，|,|。|；|将|已|合并|并入|划归|划入|整合|更名|的|旗下|下设|由|任|总经理|总裁|负责|成立|设立|"
@@ -178,6 +183,12 @@ def _author(sents: list[Sentence], ctx: Context, mod) -> str | None:
             people = [m.id for m in ctx.resolver.find(sent.text) if m.kind == "person"]
             if people:
                 return people[0]
+            # a signature "Julia Marsh, Chief Executive Officer, ..." names its writer even when new
+            signed = re.match(rf"(?:(?:Dr|Prof)\.? )?({mod.NAME})\s*[,，]", sent.text)
+            if signed and mod.SIGNATURE_TITLE.search(sent.text[signed.end():]):
+                person = ctx.resolver.propose(signed.group(1), "person")
+                ctx.resolver.refresh()
+                return person
     for sent in sents:
         if mod.LETTER.search(sent.text):
             people = [m.id for m in ctx.resolver.find(sent.text) if m.kind == "person"]

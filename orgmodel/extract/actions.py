@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from .core import OPEN as OPEN_MARK
 from .core import Hit
 
 # Titles that make their holder the unit's head (unless deputy/vice...).
@@ -105,6 +106,33 @@ def reports(line: str = "business"):
     return handle
 
 
+def list_reports(separators: str, line: str = "business"):
+    """"A, B and C will report to D": every name of the list reports to D, new names included.
+
+    The list may hold people the text has not named before; the rule's pattern
+    only lets names through where the language's name pattern matches.
+    """
+    split = re.compile(separators)
+
+    def handle(hit: Hit) -> None:
+        boss = hit.person("to")
+        if not boss:
+            return
+        people = []
+        for part in split.split(hit.group("pl")):
+            part = part.strip()
+            if not part:
+                continue
+            found = [i for i in hit.tpl.ids(part) if hit.ctx.resolver.kinds.get(i) == "person"]
+            people += found or ([hit.ctx.resolver.propose(part, "person")] if OPEN_MARK not in part else [])
+        if len(people) < 2:
+            return
+        for who in dict.fromkeys(p for p in people if p and p != boss):
+            hit.emit("reports_to", {"person": who, "to": boss, "line": line})
+
+    return handle
+
+
 def respectively(title: str = "Head"):
     """Units U1..Un ... respectively ... people P1..Pn: each Pi heads Ui."""
 
@@ -178,6 +206,8 @@ def merge_or_move(new_words: str, merge_words: str):
         merging = len(targets) > 1 or bool(re.search(merge_words, hit.group(0), re.I))
         # merged into a unit named here for the first time: the merger forms it
         fresh = bool(re.search(new_words, head, re.I)) or (merging and any(_first_seen(hit, t) for t in targets))
+        # several units folded into one unit this very sentence creates: they form it together
+        merging = merging or (fresh and len(units) > 1 and len(targets) == 1)
         if fresh:
             for t in targets:
                 hit.emit("create_unit", {"unit": t, "parent": None}, hit.rule.confidence * 0.9)

@@ -28,6 +28,7 @@ UEND = r"(?=\s*(?:[,.;:)\"“”]|$|(?:und|seit|unter|bei|ab|mit|wird|war|ist)\b
 GROUP_NAME = re.compile(r"(?:Gruppe|Konzern|Group|AG|SE|Holding)$")
 CARRY_DATE = re.compile(r"^(?:Damals|Er|Sie|Es)\b")
 SIGNATURE = r"^[^.!?:]{3,60},[^.!?:]{2,80}$"
+SIGNATURE_TITLE = re.compile(TITLE.replace("(?P<t>", "(?:"))
 LETTER = re.compile(r"\b(?:interne|internen)\s+(?:E-Mail|Mail|Brief|Schreiben|Mitteilung)\b[^.]{0,60}"
                     r"\b(?:veröffentlicht|verschickt|geschrieben|versandt)", re.I)
 
@@ -37,7 +38,7 @@ _LEADING = re.compile(r"^(?:(?:Der|Die|Das|Den|Dem|Des|Ein|Eine|Einer|Neue[nrs]?
 _REFERENCES = [
     (re.compile(r"\b(?:[Dd]e[rnm]|[Dd]ie|[Dd]as) neuen? (?:Gruppe|Geschäftsbereichs?|Geschäftsgruppe|Einheit|Abteilung|Sparte|"
                 r"Gesellschaft|Tochter(?:gesellschaft)?|Division|Zentrums?)\b"), "new"),
-    (re.compile(r"\b(?:de[rnm]|des) Konzern[s]?\b"), "root"),
+    (re.compile(r"\b(?:de[rnm]|des) Konzern[s]?\b|\b(?:[Dd]as|de[mn]|des) Unternehmen[s]?\b"), "root"),
     (re.compile(r"(?<=\ban )mich\b"), "author"),
     (re.compile(r"^(?:Er|Sie)\b|(?<=, und )(?:er|sie)\b"), "he"),
 ]
@@ -106,15 +107,23 @@ RULES = rule_table([
      0.75),
     ("de.zugeordnet", rf"(?P<u>{{UL}}) (?:wird|werden|wurde|wurden) (?:künftig )?{ART}(?P<parent>{{U}}) "
                       r"(?:zugeordnet|unterstellt|angegliedert|zugeschlagen)", a.place("move_unit"), 0.7),
-    ("de.leitung-uebernimmt", rf"(?:^|(?<=[,;:] ))(?:Die|die) (?:Leitung|Führung)(?: (?:der|des) {ART}(?P<u>{{U}}))? "
+    ("de.leitung-uebernimmt", rf"(?:^|(?<=[,;:] ))(?:Die|die) (?:Leitung|Führung)(?: (?:(?:der|des) )?{ART}(?P<u>{{U}}))? "
                               rf"(?:übernimmt|übernahm|übernehmen wird) {PN}", a.appoint(title="Leitung"), 0.75),
     ("de.konzernchef", rf"(?P<t>(?:Konzern|Gruppen|Vorstands)(?:chef(?:in)?|-CEO)|Vorstandsvorsitzende[rn]?) {PN}",
      a.appoint(units_default="root"), 0.65),
     ("de.titel-wird", rf"(?:^|(?<=[,;:] )){TITLE} (?:(?:der|des|von) )?{ART}(?P<u>{{U}}) (?:wird|ist|bleibt|wurde) {PN}",
      a.appoint(units_default="none"), 0.75),
+    ("de.uebernimmt-leitung", rf"(?:übernimmt|übernahm|übernehmen wird) {PN}(?: (?:als|zum|zur|ab) [^.;{OPEN}]{{0,40}}?"
+                              rf"(?:{{P}}[^.;{OPEN}]{{0,5}}?)?)? die (?:Leitung|Führung) (?:der|des|von) {ART}(?P<u>{{UL}})",
+     a.appoint(units_default="none", title="Leitung"), 0.75),
+    ("de.wird-titel", rf"(?:^|(?<=[,;:] )){PN} (?:wird|ist|bleibt|wurde) (?:(?:neuer|neue|künftig|zudem|auch) )*{TITLE}"
+                      r"(?=[,.;]| und\b|$)", a.appoint(units_default="root"), 0.65),
+    ("de.signatur", rf"^{PN}, {TITLE}(?: (?:der|des))?,? {ART}(?P<u>{{U}})$", a.appoint(units_default="none"), 0.7),
     ("de.mit-als", rf"mit {PN} als {ART}{TITLE}", a.appoint(), 0.8),
     ("de.zum-ernannt", rf"{PN} (?:zum|zur) {TITLE} (?:der|des|von) {ART}(?P<u>{{UL}})[^.;]{{0,30}}? "
                        r"(?:ernannt|berufen|bestellt|befördert)", a.appoint(), 0.8),
+    ("de.zum-bestellt", rf"(?:hat|haben|hatte|wurde|wird|ist) {PN} (?:zum|zur) {TITLE} (?:(?:der|des|von) {ART}"
+                        r"(?P<u>{UL}) )?(?:ernannt|berufen|bestellt|befördert|gewählt)", a.appoint(), 0.8),
     ("de.ernennt", rf"(?:ernennt|ernannte|ernannt|beruft|berief|berufen) {PN} (?:zum|zur|als) {TITLE}(?: (?:der|des|von) "
                    rf"{ART}(?P<u>{{UL}}))?", a.appoint(), 0.85),
     ("de.leitet", rf"{PN}[^.;{OPEN}]{{0,30}}? (?:leitet|leitete|führt|führte|verantwortet|verantwortete) {ART}(?P<u>{{UL}})"
@@ -122,5 +131,12 @@ RULES = rule_table([
     ("de.berichtet-an", r"(?:berichtet|berichten|berichtete|berichteten|unterstellt|unterstehen|untersteht) "
                         r"(?:(?:direkt|künftig|nun|weiterhin|weiter) )*"
                         rf"(?:an )?{ART}(?:[\wÄÖÜäöüß-]+ ){{0,3}}?(?P<to>{{P}}|{NAME})", a.reports(), 0.8),
+    ("de.name-berichtet", rf"(?:^|(?<=[,;:] )){PN}(?: (?:wird|ist|bleibt) [^.;{OPEN}]{{0,40}}? und)? "
+                          r"(?:berichtet|berichtete) (?:(?:direkt|künftig|nun|weiterhin|weiter) )*"
+                          rf"an {ART}(?:[\wÄÖÜäöüß-]+ ){{0,3}}?(?P<to>{{P}}|{NAME})", a.reports(), 0.75),
+    ("de.list-berichten", rf"(?:^|(?<=[,;:] ))(?P<pl>(?:{{P}}|{NAME})(?:, (?:{{P}}|{NAME}))* und (?:{{P}}|{NAME})) "
+                          r"(?:berichten|berichteten|werden) (?:(?:künftig|direkt|weiterhin|alle|beide) )*(?:an )?"
+                          rf"{ART}(?:[\wÄÖÜäöüß-]+ ){{0,3}}?(?P<to>{{P}}|{NAME})(?: berichten)?",
+     a.list_reports(r", | und "), 0.75),
     ("de.an-berichtet", r"\ban (?P<to>{P}) (?:direkt )?(?:berichtet|berichten|berichtete|berichteten)\b", a.reports(), 0.8),
 ])

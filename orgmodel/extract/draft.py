@@ -162,6 +162,7 @@ def build_draft(ctx: Context, *, source: str, date: dt.date | None, lang: str, s
     if not split:
         findings = drop_superseded(findings, main)
     changes = merge_findings(findings, ctx)
+    changes = _record_unplaced(changes, ctx)
     if main is None:
         raise InputError(Problem("the text gives no date for its changes",
                                  hint="pass --date YYYY-MM-DD (the article's date)"))
@@ -183,6 +184,45 @@ def build_draft(ctx: Context, *, source: str, date: dt.date | None, lang: str, s
     used = {i for c in changes for i in _ids(c.body)}
     props = [p for p in ctx.resolver.proposals.values() if p.id in used]
     return Draft(lang, source, anns, sorted(props, key=lambda p: (p.kind, p.id)))
+
+
+def _record_unplaced(changes: list[Change], ctx: Context) -> list[Change]:
+    """Record the new units the draft relies on but never creates or places.
+
+    An article about an organisation the data has never seen takes the
+    organisation (and the units it only names) for granted; the data folder
+    wants each unit recorded before a change refers to it. The record gives
+    no parent, since the text does not say one, and cites the first sentence
+    that names the unit.
+    """
+    placed = {c.body["unit"] for c in changes if c.action in ("create_unit", "record_unit")}
+    # a rename names the unit anew in the same announcement: a record would set its name twice
+    placed |= {c.body["unit"] for c in changes if c.action == "rename_unit"}
+    first: dict[str, Change] = {}
+    for ch in sorted(changes, key=lambda c: c.date[0] if c.date else "9999"):
+        for ident in _ids(ch.body):
+            if (ctx.resolver.kinds.get(ident) == "unit" and ctx.resolver.is_new(ident)
+                    and ident not in placed and ident not in first):
+                first[ident] = ch
+    records = [Change("record_unit", {"unit": unit}, ch.quotes[:1], ["draft.record-unplaced"], 0.4, ch.date, [unit])
+               for unit, ch in sorted(first.items())]
+    return _parents_first(records + changes)
+
+
+def _parents_first(changes: list[Change]) -> list[Change]:
+    """Creations and records in an order where each unit's parent is placed before it."""
+    placing = [c for c in changes if c.action in ("create_unit", "record_unit")]
+    rest = [c for c in changes if c.action not in ("create_unit", "record_unit")]
+    done: list[Change] = []
+    pending = list(placing)
+    while pending:
+        waiting = {c.body["unit"] for c in pending}
+        ready = [c for c in pending if c.body.get("parent") not in waiting or c.body.get("parent") == c.body["unit"]]
+        ready = ready or pending[:1]
+        for c in ready:
+            pending.remove(c)
+        done += ready
+    return done + rest
 
 
 def _short_slug(title: str, limit: int = 60) -> str:

@@ -30,6 +30,7 @@ ART = r"(?:(?i:the|a|an|its|our|their|new|single|newly established|newly created
 GROUP_NAME = re.compile(r"\b(?:Group|Inc|Corp|Corporation|Ltd|LLC|plc|AG|SE)\.?$")
 CARRY_DATE = re.compile(r"^(?:At that time|Then|Back then|At the time|He|She|It|They)\b")
 SIGNATURE = r"^[^.!?:]{3,60},[^.!?:]{2,80}$"
+SIGNATURE_TITLE = re.compile(TITLE.replace("(?P<t>", "(?:"))
 LETTER = re.compile(r"\b(?:issued|sent|published|released|wrote)\b[^.]{0,30}\b(?:letter|e-?mail|memo)\b", re.I)
 
 _UNIT_WORDS = (r"Business Group|Group|Center|Centre|Department|Division|Unit|Team|Lab|Labs|Company|Office|"
@@ -40,7 +41,8 @@ _REFERENCES = [
     (re.compile(r"\b(?:the|our|this) (?:new|newly (?:established|created|formed)) (?:business group|group|unit|"
                 r"company|department|division|center|centre|team|sector)\b", re.I), "new"),
     (re.compile(r"\b(?:the|our) (?:group|company)\b", re.I), "root"),
-    (re.compile(r"\b(?:the|this) (?:unit|division|department|team|center|centre|business group|sector)\b", re.I), "new"),
+    (re.compile(r"\b(?:the|this) (?:unit|division|department|team|center|centre|business group|sector|lab|"
+                r"laboratory|institute|office|academy|subsidiary)\b", re.I), "new"),
     (re.compile(r"(?<=\bto )me\b|(?<=\bunder )me\b"), "author"),
     (re.compile(r"^(?:He|She)\b|(?<=, )(?:and )?(?:he|she)\b|(?<=\. )(?:He|She)\b"), "he"),
 ]
@@ -102,8 +104,10 @@ RULES = rule_table([
     # --- units under units
     ("en.businesses-of", r"(?P<u>{UL}),? (?i:the )?(?:(?i:core|main|key|major) )?(?i:businesses|units|subsidiaries|"
                          r"divisions|business groups) of (?P<parent>{U})", a.place("record_unit"), 0.55),
-    ("en.under", r"(?P<u>{UL}) (?i:is|are|will be|remains?|sits?|will sit|now sits?|will move|moves?|moved|"
+    ("en.under", r"(?P<u>{UL}) (?i:is|are|will (?:now |also |then )?be|remains?|sits?|will sit|now sits?|will move|moves?|moved|"
                  r"will shift|shifts?|shifted|will be transferred|will transfer|transfers?|will join|joins|joined|"
+                 r"(?:has been|have been|was|were|will be|is being|are being|is to be|are to be) "
+                 r"(?:moved|transferred|shifted|reassigned|assigned)|"
                  r"(?:are|is|will be|were|are being|is being) (?:combined|grouped|brought together|placed|organi[sz]ed)|"
                  r"(?:will become|becomes|became|will be made) part of) "
                  r"(?:now )?"
@@ -125,8 +129,14 @@ RULES = rule_table([
     ("en.before-becoming", rf"(?i:before|after|since) (?i:becoming|being appointed|taking over as) {ART}{TITLE} (?i:of) "
                            rf"(?:the )?(?P<u>{{UL}})[^,{OPEN}]{{0,30}}, {PN}", a.appoint(units_default="none"), 0.7),
     ("en.apposition", rf"{PN}(?: \([^)]*\))?, (?!(?i:previously|formerly|former|until recently|once)\b)"
-                      rf"(?:(?i:the|then|now|currently|then the|now the) )*{TITLE} (?i:of) (?:the )?"
+                      rf"(?:(?i:the|then|now|currently|then the|now the|newly|recently|new) )*"
+                      rf"(?:(?i:appointed|named|promoted|elected|installed) )?{TITLE} (?i:of) (?:the )?"
                       rf"(?P<u>{{UL}}){UEND}", a.appoint(units_default="none"), 0.75),
+    ("en.its-title", rf"{PN}, (?i:its|the (?:company|group)'s|our) (?:(?i:new|newly appointed) )?{TITLE}(?=[,.;)]| (?i:and|who|will|has|said)\b)",
+     a.appoint(units_default="root"), 0.7),
+    ("en.succeeds", rf"{PN} (?i:succeeds|will succeed|succeeded|has succeeded|replaces|will replace|replaced|has replaced) "
+                    rf"(?:{{P}}|{NAME}) (?i:as) {ART}{TITLE}(?: (?i:of|at) (?:the )?(?P<u>{{UL}}))?", a.appoint(), 0.8),
+    ("en.signature", rf"^{PN}, {TITLE}, (?:(?i:the) )?(?P<u>{{U}})$", a.appoint(units_default="none"), 0.7),
     ("en.unit-title-name", rf"(?P<u>{{U}}) {TITLE},? {PN}", a.appoint(units_default="none"), 0.7),
     ("en.group-title-name", rf"(?:^|(?<=[a-z,;:] ))(?P<g>Group|Company) {TITLE},? {PN}",
      a.appoint(units_default="none", prefix_root=True), 0.65),
@@ -149,5 +159,9 @@ RULES = rule_table([
                         r"(?:directly )?report (?:directly )?to(?P<rest>.*)", a.posts_report(_post_names), 0.75),
     ("en.reports-to", rf"(?i:report(?:s|ing|ed)?) (?i:directly )?to (?:(?i:the) )?(?:(?:[A-Za-z][\w-]*|{TOKEN['U']}) ){{0,4}}?"
                       rf"(?P<to>{{P}}|{NAME})", a.reports(), 0.8),
+    ("en.list-report", rf"(?:^|(?<=[,;:] ))(?P<pl>(?:{{P}}|{NAME})(?:, (?:{{P}}|{NAME}))*,? and (?:{{P}}|{NAME})) "
+                       r"(?:will |shall |now |all |both |each )*(?:continue to )?(?:directly )?report (?:directly )?to "
+                       rf"(?:(?:the|our) )?(?:(?:[A-Za-z][\w-]*|{TOKEN['U']}) ){{0,4}}?(?P<to>{{P}}|{NAME})",
+     a.list_reports(r", and |, | and "), 0.75),
     ("en.under-person", rf"{PN}(?: \([^)]*\))?{GAP}{{0,100}}? (?i:under) (?P<to>{{P}})", a.reports(), 0.5),
 ])

@@ -26,13 +26,17 @@ PAREN = r"(?:[(（][^)）]{0,30}[)）])?"
 # A Chinese list of units: "A、B、C和D", each possibly followed by a name in brackets.
 ZUL = rf"({TOKEN['U']}(?:\s*{PAREN}\s*(?:将|已)?(?:、|和|与|及|以及|同|跟|,|，)\s*{TOKEN['U']})*)"
 
+# "原A总经理X调任B总经理": A is where X was, not where X is; "原A负责人X继续领导" still holds
+FORMER_MOVED = r"(?:(?<![原前])|(?![^。；，,]*?(?:调任|改任|转任|升任|出任|接任|离任|卸任)))"
+
 GROUP_NAME = re.compile(r"集团$")
 CARRY_DATE = re.compile(r"^(?:当时|他|她|其)")
 SIGNATURE = r"^[^。！？]{2,30}$"
+SIGNATURE_TITLE = re.compile(TITLE.replace("(?P<t>", "(?:"))
 LETTER = re.compile(r"(?:发布|发出|发)(?:了)?(?:一封)?内部(?:信|邮件)")
 
 _UNIT_WORDS = r"(?:事业群|事业部|集团|中心|部门|委员会|团队|板块|公司|实验室|研究院|研究所|工作室|小组|部)"
-_UNIT_AFTER = re.compile(r"(?:(?<=成立|设立|组建|下设|包括)|(?<=合并为|合并成|整合为|整合成|更名为))(?!立)(?:了|新的|一个)?"
+_UNIT_AFTER = re.compile(r"(?:(?<=成立|设立|组建|下设|包括|新设|增设)|(?<=合并为|合并成|整合为|整合成|更名为))(?!立)(?:了|新的|一个)?"
                          rf"([\u4e00-\u9fffA-Za-z0-9]{{2,12}}?{_UNIT_WORDS})")
 _UNIT_NEXT = re.compile(rf"(?:、|和|与|及|以及)([\u4e00-\u9fffA-Za-z0-9]{{2,12}}?{_UNIT_WORDS})")
 _GROUP_AT_START = re.compile(r"(?:(?<=[，。、；：“”\s])|^)(?!直接|向|由|将|并|在|对|从|与|和|同时|此外|另外)"
@@ -58,7 +62,7 @@ def unit_candidates(text: str) -> list[tuple[int, int]]:
             spans.append((more.start(1), more.end(1)))
             pos = more.end(1)
     spans += [(m.start(), m.end()) for m in _GROUP_AT_START.finditer(text)]
-    return [(a, b) for a, b in spans if not re.search(r"合资|合营|的", text[a:b])]
+    return [(a, b) for a, b in spans if not re.search(r"合资|合营|的|升任|出任|担任|调任|接任|兼任|任命|改任", text[a:b])]
 
 
 def references(text: str) -> list[tuple[int, int, str]]:
@@ -69,7 +73,7 @@ _NEW = r"新|[二三四五两几]个|成立|组建"
 _MERGE = r"合并|原"
 
 RULES = rule_table([
-    ("zh.chengli", r"(?:成立|设立|组建)(?:了|新的|一个)*(?P<u>{U})", a.create(False), 0.85),
+    ("zh.chengli", r"(?:成立|设立|组建|新设|增设)(?:了|新的|一个)*(?P<u>{U})", a.create(False), 0.85),
     ("zh.chengli-yu", rf"(?P<u>{{U}}){PAREN}[^；]{{0,30}}?(?:成立于|创立于|创建于|上线于)", a.create(False), 0.75),
     ("zh.bingru", rf"(?P<u>{ZUL})(?:将|已)?(?:整体|全面)?(?:并入|划入|划归|归入|调整至|调整到|转入|调入|归属于?)(?P<into>{{U}})",
      a.merge_or_move(r"(?!)", r"(?!)"), 0.75),
@@ -83,11 +87,14 @@ RULES = rule_table([
      a.place("record_unit"), 0.6),
     ("zh.prefix", rf"(?P<parent>{{U}})(?P<u>{{U}}){PAREN}{TITLE}", a.place("record_unit"), 0.5),
     ("zh.gengming", r"(?P<unit>{U})(?:正式)?更名为(?P<new>{U}|[\u4e00-\u9fffA-Za-z0-9]{2,12})", a.rename(), 0.7),
-    ("zh.title-name", rf"(?P<u>{{U}}){PAREN}(?:的)?{TITLE}{PN}", a.appoint(units_default="none"), 0.8),
+    ("zh.title-name", rf"{FORMER_MOVED}(?P<u>{{U}}){PAREN}(?:的)?{TITLE}{PN}", a.appoint(units_default="none"), 0.8),
     ("zh.you-churen", rf"由{PN}(?:出任|担任|兼任)(?P<u>{{U}})?{KIND_WORD}{TITLE}", a.appoint(), 0.8),
-    ("zh.you-fuze", rf"由{PN}(?:全面|直接)?(?:负责|领导|牵头|带领)(?![\u4e00-\u9fff]{{0,3}}(?:工作|业务|项目))",
+    ("zh.you-fuze", rf"(?:(?P<u>{{U}}){PAREN}(?:将|则|改|仍|继续)?)?由{PN}(?:全面|直接)?(?:负责|领导|牵头|带领)(?![\u4e00-\u9fff]{{0,3}}(?:工作|业务|项目))",
      a.appoint(title="负责人"), 0.65),
     ("zh.churen", rf"{PN}(?:接替(?:{{P}}|{NAME}))?(?:将)?(?:出任|担任|兼任|接任|调任|升任|改任|任)(?P<u>{ZUL})?(?:的)?{KIND_WORD}{TITLE}", a.appoint(), 0.8),
     ("zh.renming", rf"任命{PN}为(?P<u>{{U}})?(?:的)?{KIND_WORD}{TITLE}", a.appoint(), 0.85),
+    ("zh.list-huibao", rf"(?P<pl>(?:{{P}}|{NAME})(?:、(?:{{P}}|{NAME}))*(?:和|与|及)(?:{{P}}|{NAME}))(?:将|均|都|将分别|分别|共同)*"
+                       rf"(?:直接)?向(?:[^，。；{OPEN}]|{TOKEN['U']}){{0,8}}?(?P<to>{{P}}|{NAME})(?:直接)?汇报",
+     a.list_reports(r"、|和|与|及"), 0.75),
     ("zh.huibao", rf"(?:直接)?向(?:[^，。；{OPEN}]|{TOKEN['U']}){{0,8}}?(?P<to>{{P}}|{NAME})(?:直接)?汇报", a.reports(), 0.8),
 ])
