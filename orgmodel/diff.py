@@ -379,14 +379,21 @@ def _graph_names(gb: "nx.DiGraph", ga: "nx.DiGraph", history: "History | None", 
 
 
 def _unit_order(changes: list[Change]) -> dict[str, int]:
-    """Units in the diff, parents before the units created or moved under them."""
-    import networkx as nx
+    """Units in the diff, parents before the units created or moved under them.
 
-    g = nx.DiGraph()
+    The lexicographically smallest topological order (ties broken by id), or
+    plain id order if the parent links form a cycle. Computed with plain
+    sets and a heap: a networkx graph here would leave a reference cycle
+    (its cached degree view points back at it) for every diff.
+    """
+    import heapq
+
+    nodes: set[str] = set()
+    children: dict[str, set[str]] = {}
     for c in changes:
         if c.subject_type != "unit":
             continue
-        g.add_node(c.subject)
+        nodes.add(c.subject)
         parent = None
         if c.kind == "unit_created":
             parent = c.after["parent"]
@@ -395,11 +402,23 @@ def _unit_order(changes: list[Change]) -> dict[str, int]:
         elif c.kind == "unit_moved":
             parent = c.after
         if parent is not None:
-            g.add_edge(parent, c.subject)
-    try:
-        order = list(nx.lexicographical_topological_sort(g))
-    except nx.NetworkXUnfeasible:
-        order = sorted(g)
+            nodes.add(parent)
+            children.setdefault(parent, set()).add(c.subject)
+    indegree = dict.fromkeys(nodes, 0)
+    for kids in children.values():
+        for child in kids:
+            indegree[child] += 1
+    ready = sorted(n for n, d in indegree.items() if d == 0)
+    order: list[str] = []
+    while ready:
+        node = heapq.heappop(ready)
+        order.append(node)
+        for child in children.get(node, ()):
+            indegree[child] -= 1
+            if indegree[child] == 0:
+                heapq.heappush(ready, child)
+    if len(order) < len(nodes):
+        order = sorted(nodes)
     return {u: i for i, u in enumerate(order)}
 
 

@@ -19,6 +19,7 @@ announcements of the same date setting the same fact two ways.
 from __future__ import annotations
 
 import datetime as _dt
+import gc
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
@@ -171,7 +172,7 @@ class History:
                     if id(f) not in seen:
                         seen.add(id(f))
                         pool.append(f)  # type: ignore[union-attr]
-        return (f for f in pool if f.start <= k < f.end)
+        return _AliveFacts(pool, k, entities is None)  # type: ignore[return-value]
 
     def touched_between(self, i: int, j: int) -> set[str]:
         """Entities whose facts started or ended after version ``i`` up to ``j``."""
@@ -221,30 +222,173 @@ def _entities_of(key: tuple, value: Any) -> list[str]:
     return []
 
 
-def _edge(fact: Fact) -> tuple[str, str, dict[str, Any]] | None:
+class _ReadOnlyDict(dict):
+    """An evidence entry shared by every snapshot: a dict that refuses changes.
+
+    Snapshots reuse one such dict per quote instead of copying it for every
+    edge of every snapshot; since it cannot be changed, no caller can alter
+    what the next snapshot shows. Copies (``dict(e)``, ``copy``, ``deepcopy``,
+    pickle) are plain dicts.
+    """
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("snapshot evidence is read-only; copy it with dict(e) to change it")
+
+    __setitem__ = __delitem__ = __ior__ = _refuse  # type: ignore[assignment]
+    update = pop = popitem = clear = setdefault = _refuse  # type: ignore[assignment]
+
+    def __copy__(self) -> dict:
+        return dict(self)
+
+    def __deepcopy__(self, memo: dict) -> dict:
+        return dict(self)
+
+    def __reduce__(self) -> tuple:
+        return dict, (dict(self),)
+
+
+def _evidence(evidence: list[Evidence], memo: dict[Evidence, dict[str, str]]) -> tuple[dict[str, str], ...]:
+    """The read-only dicts of a fact's evidence; one dict per distinct quote, via ``memo``."""
+    out = []
+    for e in evidence:
+        d = memo.get(e)
+        if d is None:
+            d = memo[e] = _ReadOnlyDict(announcement=e.announcement, source=e.source, quote=e.quote)
+        out.append(d)
+    return tuple(out)
+
+
+#: One row per edge fact: (order key, start, end, source, target, attrs template, evidence).
+_EdgeRow = tuple[tuple[str, str, str, str], int, int, str, str, dict, tuple]
+
+
+def _edge_row(fact: Fact, memo: dict) -> _EdgeRow | None:
+    """What a fact contributes to every snapshot it is in force for, made once."""
     kind, value = fact.key[0], fact.value
-    ev = [e.as_dict() for e in fact.evidence]
+    if kind == "unit":
+        return None
+    ev = _evidence(fact.evidence, memo)
     if kind == "parent":
-        return fact.key[1], value, {"kind": "part_of", "evidence": ev}
-    if kind == "pos":
+        s, t, attrs = fact.key[1], value, {"kind": "part_of", "evidence": ev}
+    elif kind == "pos":
         title, head = value
-        return fact.key[1], fact.key[2], {"kind": "heads" if head else "holds", "title": title, "evidence": ev}
-    if kind == "line":
-        return fact.key[1], value, {"kind": "reports_to", "line": "business", "evidence": ev}
-    if kind == "fline":
-        return fact.key[1], fact.key[2], {"kind": "reports_to", "line": "functional", "evidence": ev}
-    if kind == "member":
-        return fact.key[1], fact.key[2], {"kind": "member_of", "evidence": ev}
-    return None
+        s, t, attrs = fact.key[1], fact.key[2], {"kind": "heads" if head else "holds", "title": title, "evidence": ev}
+    elif kind == "line":
+        s, t, attrs = fact.key[1], value, {"kind": "reports_to", "line": "business", "evidence": ev}
+    elif kind == "fline":
+        s, t, attrs = fact.key[1], fact.key[2], {"kind": "reports_to", "line": "functional", "evidence": ev}
+    elif kind == "member":
+        s, t, attrs = fact.key[1], fact.key[2], {"kind": "member_of", "evidence": ev}
+    else:
+        return None
+    return (s, t, attrs["kind"], attrs.get("line", "")), fact.start, fact.end, s, t, attrs, ev
+
+
+class _Plan:
+    """Per-history work shared by all snapshots: edge rows in graph order, node templates.
+
+    Sorting 190,000 edges and making their attribute and evidence dicts is
+    most of a snapshot's cost at 100,000 people; done once here, a whole
+    snapshot only filters the rows in force and copies their templates.
+    (source, target, kind, line) is unique among the facts in force at one
+    version, so the order is the same as sorting each snapshot's edges.
+    Facts do not change once the history is built; ``size`` guards against
+    a history whose facts were added to since.
+    """
+
+    def __init__(self, history: History) -> None:
+        facts = history.facts
+        self.size = len(facts)
+        rows = []
+        memo: dict[Evidence, dict[str, str]] = {}
+        for f in facts:
+            r = _edge_row(f, memo)
+            if r is not None:
+                rows.append((r, id(f)))
+        rows.sort(key=lambda r: r[0][0])
+        self.edges: list[_EdgeRow] = [r for r, _ in rows]
+        self.ids = [fid for _, fid in rows]
+        self.units = [f for f in facts if f.key[0] == "unit"]
+        self.memo = memo
+        # Node templates are made on first use: by id for nodes without a
+        # unit fact in force, by the fact's id for units.
+        self.templates: dict[Any, dict[str, Any]] = {}
+        self._rank: dict[int, int] | None = None
+
+    @property
+    def rank(self) -> dict[int, int]:
+        """Position of each edge fact (by id) in :attr:`edges`, for partial snapshots."""
+        if self._rank is None:
+            self._rank = {fid: i for i, fid in enumerate(self.ids)}
+        return self._rank
+
+
+def _node_template(ds: Dataset, nid: str, unit: Fact | None, memo: dict) -> dict[str, Any]:
+    """A node's attributes; snapshots copy it, with new lists and dicts inside."""
+    ent = ds.entities[nid]
+    kind = ds.kinds[nid]
+    attrs: dict[str, Any] = {"type": kind, "aliases": tuple(ent.aliases)}
+    if kind == "unit":
+        names = dict(unit.value) if unit else dict(ent.names)
+        attrs["kind"] = getattr(ent, "kind", None)
+        attrs["evidence"] = _evidence(unit.evidence, memo) if unit else ()
+        attrs["recorded"] = bool(unit and unit.origin == "recorded")
+    else:
+        names = dict(ent.names)
+        if kind == "post":
+            attrs["collective"] = getattr(ent, "collective", False)
+    attrs["names"] = names
+    attrs["name"] = m.display_name(names, "en")
+    return attrs
+
+
+def _plan(history: History) -> _Plan:
+    plan = history.__dict__.get("_graph_plan")
+    if plan is None or plan.size != len(history.facts):
+        plan = _Plan(history)
+        history.__dict__["_graph_plan"] = plan
+        # The plan lives as long as its history, which is frozen out of the
+        # collector's reach too (see History and cache.paused_gc): otherwise
+        # every full collection walks its hundreds of thousands of rows again.
+        gc.freeze()
+    return plan
+
+
+class _AliveFacts:
+    """The facts in force at ``k`` among ``pool``; iterates like a generator of facts.
+
+    :func:`build_graph` recognises the whole history's pool and then walks its
+    pre-sorted rows instead.
+    """
+
+    __slots__ = ("pool", "k", "whole")
+
+    def __init__(self, pool: Iterable[Fact], k: int, whole: bool):
+        self.pool = pool
+        self.k = k
+        self.whole = whole
+
+    def __iter__(self) -> Iterator[Fact]:
+        k = self.k
+        return (f for f in self.pool if f.start <= k < f.end)
 
 
 def build_graph(history: History, k: int, facts: Iterable[Fact]) -> "nx.DiGraph":
-    """A snapshot graph from the facts in force at version ``k``."""
+    """A snapshot graph from the facts in force at version ``k``.
+
+    Every attribute dict and list in the graph is new, so a caller may change
+    them freely; only the evidence entries (read-only dicts) are shared
+    between snapshots. The graph is written straight into networkx's
+    adjacency dicts, in the order ``add_nodes_from`` of the sorted nodes and
+    ``add_edges_from`` of the sorted edges would give, without their copies.
+    """
     import networkx as nx
 
     ds = history.dataset
-    version = history.versions[k]
-    ann = version.announcement
+    ann = history.versions[k].announcement
+    plan = _plan(history)
     g = nx.DiGraph(
         version=ann.id,
         index=k,
@@ -254,51 +398,60 @@ def build_graph(history: History, k: int, facts: Iterable[Fact]) -> "nx.DiGraph"
         title=ann.title,
         sources=list(ann.sources),
     )
-    units: dict[str, Fact] = {}
-    # (source, target, kind, line, attrs): sorting these tuples orders the
-    # edges without a key function, as (source, target, kind, line) is unique.
-    edges: list[tuple[str, str, str, str, dict[str, Any]]] = []
-    for fact in facts:
-        if fact.key[0] == "unit":
-            units[fact.key[1]] = fact
-        else:
-            e = _edge(fact)
-            if e:
-                edges.append((e[0], e[1], e[2]["kind"], e[2].get("line", ""), e[2]))
-    nodes: set[str] = set(units)
-    nodes.update(e[0] for e in edges)
-    nodes.update(e[1] for e in edges)
-    node_rows = []
-    for nid in sorted(nodes):
-        ent = ds.entities[nid]
-        kind = ds.kinds[nid]
-        attrs: dict[str, Any] = {"type": kind, "aliases": list(ent.aliases)}
-        if kind == "unit":
-            fact = units.get(nid)
-            names = dict(fact.value) if fact else dict(ent.names)
-            attrs["kind"] = getattr(ent, "kind", None)
-            attrs["evidence"] = [e.as_dict() for e in fact.evidence] if fact else []
-            attrs["recorded"] = bool(fact and fact.origin == "recorded")
-        else:
-            names = dict(ent.names)
-            if kind == "post":
-                attrs["collective"] = getattr(ent, "collective", False)
-        attrs["names"] = names
-        attrs["name"] = m.display_name(names, "en")
-        node_rows.append((nid, attrs))
-    g.add_nodes_from(node_rows)
-    edges.sort()
-    rows = []
-    last: tuple[str, str] | None = None
-    for s, t, _, _, attrs in edges:
-        if (s, t) == last:
-            # A person can both report to and ... the same node only through different
-            # kinds; keep them all in a list on the one DiGraph edge.
-            rows[-1][2].setdefault("also", []).append(attrs)
-        else:
-            rows.append((s, t, attrs))
-            last = (s, t)
-    g.add_edges_from(rows)
+    if isinstance(facts, _AliveFacts) and facts.whole:
+        units = {f.key[1]: f for f in plan.units if f.start <= k < f.end}
+        rows = [r for r in plan.edges if r[1] <= k < r[2]]
+        present = set(units)
+        present.update([r[3] for r in rows])
+        present.update([r[4] for r in rows])
+        order = sorted(present)
+    else:
+        units = {}
+        picked = []
+        rank = plan.rank
+        for fact in facts:
+            if fact.key[0] == "unit":
+                units[fact.key[1]] = fact
+            else:
+                i = rank.get(id(fact))
+                if i is not None:
+                    picked.append(i)
+        picked.sort()
+        rows = [plan.edges[i] for i in picked]
+        present = set(units)
+        present.update([r[3] for r in rows])
+        present.update([r[4] for r in rows])
+        order = sorted(present)
+    node, succ, pred = g._node, g._succ, g._pred
+    templates = plan.templates
+    for nid in order:
+        unit = units.get(nid)
+        key = nid if unit is None else id(unit)
+        t = templates.get(key)
+        if t is None:
+            t = templates[key] = _node_template(ds, nid, unit, plan.memo)
+        a = t.copy()
+        a["aliases"] = [*t["aliases"]]
+        if "evidence" in t:
+            a["evidence"] = [*t["evidence"]]
+        a["names"] = t["names"].copy()
+        node[nid] = a
+        succ[nid] = {}
+        pred[nid] = {}
+    last_s = last_t = None
+    attrs: dict[str, Any] = {}
+    for _, _, _, s, t, tmpl, ev in rows:
+        new = tmpl.copy()
+        new["evidence"] = [*ev]
+        if s == last_s and t == last_t:
+            # A second relation between the same two nodes (different kinds)
+            # rides on the one DiGraph edge.
+            attrs.setdefault("also", []).append(new)
+            continue
+        attrs = new
+        succ[s][t] = attrs
+        pred[t][s] = attrs
+        last_s, last_t = s, t
     return g
 
 
@@ -359,7 +512,7 @@ def resolve_ref(history: History, ref: str) -> int:
 class _Applier:
     """Replays the announcements once, building facts and checking invariants."""
 
-    def __init__(self, history: History):
+    def __init__(self, history: History) -> None:
         self.h = history
         self.ds = history.dataset
         self.current: dict[tuple, Fact] = {}
