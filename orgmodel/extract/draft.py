@@ -209,10 +209,10 @@ def _record_unplaced(changes: list[Change], ctx: Context) -> list[Change]:
     return _parents_first(records + changes)
 
 
-def _parents_first(changes: list[Change]) -> list[Change]:
-    """Creations and records in an order where each unit's parent is placed before it."""
-    placing = [c for c in changes if c.action in ("create_unit", "record_unit")]
-    rest = [c for c in changes if c.action not in ("create_unit", "record_unit")]
+def _parents_first(changes: list[Change], actions: tuple[str, ...] = ("create_unit", "record_unit")) -> list[Change]:
+    """Changes of ``actions`` in an order where each unit's parent is placed before it, then the rest."""
+    placing = [c for c in changes if c.action in actions]
+    rest = [c for c in changes if c.action not in actions]
     done: list[Change] = []
     pending = list(placing)
     while pending:
@@ -322,23 +322,7 @@ def merge_findings(findings: list[Finding], ctx: Context) -> list[Change]:
             ch.date = ch.date or f.date
     order = {"create_unit": 0, "record_unit": 1, "rename_unit": 2, "split_unit": 3, "merge_units": 4,
              "move_unit": 5, "appoint": 6, "reports_to": 7}
-    return _creations_first(sorted(changes.values(), key=lambda c: order.get(c.action, 9)))
-
-
-def _creations_first(changes: list[Change]) -> list[Change]:
-    """Put each created unit's creation before creations that hang units under it."""
-    creates = [c for c in changes if c.action == "create_unit"]
-    rest = [c for c in changes if c.action != "create_unit"]
-    done: list[Change] = []
-    pending = list(creates)
-    while pending:
-        made = {c.body["unit"] for c in pending}
-        ready = [c for c in pending if c.body.get("parent") not in made or c.body.get("parent") == c.body["unit"]]
-        ready = ready or pending[:1]
-        for c in ready:
-            pending.remove(c)
-        done += ready
-    return done + rest
+    return _parents_first(sorted(changes.values(), key=lambda c: order.get(c.action, 9)), ("create_unit",))
 
 
 def _title(changes: list[Change], ctx: Context) -> str:
